@@ -1,0 +1,152 @@
+// The composition root: database, ORM, migrations, GraphQL and HTTP, started and stopped in order.
+import 'reflect-metadata';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { loadOrCreateMasterKey } from './auth/masterKeyFile';
+import { extractApiKey, resolvePrincipal } from './auth/resolvePrincipal';
+import { ConfigFileError, loadConfigFileModels } from './config/configFileModels';
+import { redactDatabaseUrl, type Settings } from './config/settings';
+import { deriveEncryptionKey } from './crypto/secretBox';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from './database/embedded/EmbeddedDatabase';
+import { ormOptions } from './database/ormOptions';
+import { StartupError } from './errors/StartupError';
+import { buildApiSchema } from './graphql/buildApiSchema';
+import type { ApiContext } from './graphql/context';
+import { createHttpServer } from './server/createHttpServer';
+import { createErrorFormatter } from './server/formatError';
+import type { Logger } from './server/logger';
+import type { Services } from './services';
+
+export interface RunningApp {
+  url: string;
+  orm: MikroORM;
+  stop(): Promise<void>;
+}
+
+export const READINESS_TIMEOUT_MS = 2000;
+
+export async function startApp(settings: Settings, logger: Logger): Promise<RunningApp> {
+  const configModels = loadConfiguredModels(settings);
+  const embedded = settings.databaseUrl ? undefined : await startEmbeddedDatabase(settings.dataDir);
+  try {
+    const masterKey = settings.masterKey ?? provideMasterKey(settings, embedded);
+    const orm = embedded
+      ? await connectAndMigrate(embedded.url, 1)
+      : await connectAndMigrate(settings.databaseUrl!, settings.databasePoolSize);
+    const services: Services = {
+      encryptionKey: deriveEncryptionKey(settings.saltKey ?? masterKey),
+      masterKey,
+      configModels,
+      configFile: settings.configFile,
+    };
+    return await serve(settings, logger, orm, services, embedded);
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
+  }
+}
+
+function loadConfiguredModels(settings: Settings) {
+  if (!settings.configFile) return [];
+  try {
+    return loadConfigFileModels(settings.configFile);
+  } catch (error) {
+    if (error instanceof ConfigFileError) throw new StartupError(error.message);
+    throw error;
+  }
+}
+
+function provideMasterKey(settings: Settings, embedded: EmbeddedDatabase | undefined): string {
+  if (!embedded) {
+    throw StartupError.invalidSetting('LITELLM_MASTER_KEY', 'must be set when DATABASE_URL points at a real database');
+  }
+  const stored = loadOrCreateMasterKey(settings.dataDir);
+  if (stored.generated) {
+    process.stdout.write(
+      `\nGenerated a master key for the embedded database (shown once, kept in ${stored.file}):\n\n  ${stored.key}\n\n`,
+    );
+  }
+  return stored.key;
+}
+
+async function connectAndMigrate(databaseUrl: string, poolSize: number): Promise<MikroORM> {
+  let orm: MikroORM;
+  try {
+    orm = await MikroORM.init(ormOptions({ databaseUrl, poolSize }));
+    await orm.em.getConnection().execute('select 1');
+  } catch (cause) {
+    throw StartupError.databaseUnreachable(redactDatabaseUrl(databaseUrl), cause);
+  }
+  try {
+    await orm.getMigrator().up();
+  } catch (error) {
+    await orm.close(true);
+    throw error;
+  }
+  return orm;
+}
+
+async function serve(
+  settings: Settings,
+  logger: Logger,
+  orm: MikroORM,
+  services: Services,
+  embedded: EmbeddedDatabase | undefined,
+): Promise<RunningApp> {
+  let apollo: ApolloServer<ApiContext>;
+  const httpServer = createHttpServer({
+    get apollo() {
+      return apollo;
+    },
+    logger,
+    async createContext(request, requestId) {
+      const em = orm.em.fork();
+      const header = (name: string) => {
+        const value = request.headers[name];
+        return Array.isArray(value) ? value[0] : value;
+      };
+      const principal = await resolvePrincipal(extractApiKey(header), services.masterKey, em);
+      return { requestId, principal, em, services };
+    },
+    async checkReadiness() {
+      await withTimeout(orm.em.getConnection().execute('select 1'), READINESS_TIMEOUT_MS);
+    },
+  });
+  apollo = new ApolloServer<ApiContext>({
+    schema: buildApiSchema(),
+    formatError: createErrorFormatter(logger, !settings.production),
+    includeStacktraceInErrorResponses: false,
+    introspection: !settings.production,
+    csrfPrevention: true,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
+  });
+  await apollo.start();
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(settings.port, settings.host, () => resolve());
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  const url = `http://${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${port}`;
+  return {
+    url,
+    orm,
+    async stop() {
+      await apollo.stop();
+      await orm.close();
+      await embedded?.stop();
+    },
+  };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    promise.then(
+      (value) => (clearTimeout(timer), resolve(value)),
+      (error: unknown) => (clearTimeout(timer), reject(error)),
+    );
+  });
+}

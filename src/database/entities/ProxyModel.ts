@@ -1,0 +1,32 @@
+// A model deployment stored in the database (LiteLLM_ProxyModelTable).
+import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { TABLES } from '../tables';
+import { jsonColumn, now, textColumn, timestampColumn, type JsonObject } from './columns';
+
+@Entity({ tableName: TABLES.proxyModel })
+export class ProxyModel {
+  @PrimaryKey({ ...textColumn, fieldName: 'model_id' })
+  modelId!: string;
+
+  @Property({ ...textColumn, fieldName: 'model_name' })
+  modelName!: string;
+
+  /** String values are ciphertext (see crypto/secretBox). */
+  @Property({ ...jsonColumn, fieldName: 'litellm_params' })
+  litellmParams!: JsonObject;
+
+  @Property({ ...jsonColumn, fieldName: 'model_info', nullable: true })
+  modelInfo?: JsonObject | null;
+
+  @Property({ ...timestampColumn, fieldName: 'created_at' })
+  createdAt: Date = now();
+
+  @Property({ ...textColumn, fieldName: 'created_by' })
+  createdBy!: string;
+
+  @Property({ ...timestampColumn, fieldName: 'updated_at' })
+  updatedAt: Date = now();
+
+  @Property({ ...textColumn, fieldName: 'updated_by' })
+  updatedBy!: string;
+}

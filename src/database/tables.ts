@@ -1,0 +1,14 @@
+// The proxy's table names, exactly as Prisma created them (case-sensitive, quoted in SQL).
+export const TABLES = {
+  proxyModel: 'LiteLLM_ProxyModelTable',
+  auditLog: 'LiteLLM_AuditLog',
+  team: 'LiteLLM_TeamTable',
+  teamModelAliases: 'LiteLLM_ModelTable',
+  user: 'LiteLLM_UserTable',
+  verificationToken: 'LiteLLM_VerificationToken',
+} as const;
+
+export type TableName = (typeof TABLES)[keyof typeof TABLES];
+
+/** Older proxies wrote model changes to the audit log under the alias table's name. */
+export const MODEL_AUDIT_TABLE_NAMES: readonly string[] = [TABLES.proxyModel, TABLES.teamModelAliases];

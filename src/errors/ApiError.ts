@@ -1,0 +1,46 @@
+// The error kinds a client can see, each with its `extensions.code`. Anything else is masked as
+// INTERNAL_SERVER_ERROR by the server's error formatter.
+import { GraphQLError } from 'graphql';
+
+export const ERROR_CODES = [
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'BAD_USER_INPUT',
+  'CONFLICT',
+] as const;
+export type ApiErrorCode = (typeof ERROR_CODES)[number];
+
+export class ApiError extends GraphQLError {
+  constructor(
+    readonly code: ApiErrorCode,
+    message: string,
+  ) {
+    super(message, { extensions: { code } });
+    this.name = 'ApiError';
+  }
+
+  static unauthenticated(message = 'A valid API key is required (Authorization: Bearer <key>).'): ApiError {
+    return new ApiError('UNAUTHENTICATED', message);
+  }
+
+  static forbidden(message = 'You are not allowed to do this.'): ApiError {
+    return new ApiError('FORBIDDEN', message);
+  }
+
+  static notFound(what: string, id: string): ApiError {
+    return new ApiError('NOT_FOUND', `${what} ${JSON.stringify(id)} was not found.`);
+  }
+
+  static badInput(message: string): ApiError {
+    return new ApiError('BAD_USER_INPUT', message);
+  }
+
+  static conflict(message: string): ApiError {
+    return new ApiError('CONFLICT', message);
+  }
+}
+
+export function isApiError(error: unknown): error is ApiError {
+  return error instanceof ApiError;
+}

@@ -1,0 +1,22 @@
+// Builds the executable schema from the resolvers; the same schema is printed to schema.graphql.
+import 'reflect-metadata';
+import { printSchemaWithDirectives } from '@graphql-tools/utils';
+import type { GraphQLSchema } from 'graphql';
+import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
+import { buildSchemaSync, type NonEmptyArray } from 'type-graphql';
+import { PrincipalResolver } from '../auth/principal.resolver';
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+const RESOLVERS: NonEmptyArray<Function> = [PrincipalResolver];
+
+export function buildApiSchema(): GraphQLSchema {
+  return buildSchemaSync({
+    resolvers: RESOLVERS,
+    scalarsMap: [{ type: Date, scalar: DateTimeResolver }, { type: Object, scalar: JSONResolver }],
+    validate: false,
+  });
+}
+
+export function printApiSchema(schema: GraphQLSchema = buildApiSchema()): string {
+  return `${printSchemaWithDirectives(schema).trim()}\n`;
+}

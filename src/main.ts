@@ -1,0 +1,40 @@
+// `npm start`: reads the environment, starts the server, stops it cleanly on SIGTERM/SIGINT.
+import { startApp } from './app';
+import { loadSettings } from './config/settings';
+import { StartupError } from './errors/StartupError';
+import { createLogger } from './server/logger';
+
+async function main(): Promise<void> {
+  const logger = createLogger();
+  let app;
+  try {
+    app = await startApp(loadSettings(), logger);
+  } catch (error) {
+    if (error instanceof StartupError) {
+      process.stderr.write(`model-admin-graphql: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  logger.info({ url: `${app.url}/graphql` }, 'model-admin-graphql is listening');
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping: finishing in-flight requests');
+    app.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'error while stopping');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`model-admin-graphql: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

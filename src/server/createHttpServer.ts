@@ -1,0 +1,85 @@
+// node:http in front of Apollo: POST/GET /graphql, /healthz (process up), /readyz (database answers).
+import { randomUUID } from 'node:crypto';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import { HeaderMap, type ApolloServer } from '@apollo/server';
+import type { ApiContext } from '../graphql/context';
+import { readRequestBody, RequestBodyTooLarge } from './readRequestBody';
+import type { Logger } from './logger';
+
+export const GRAPHQL_PATH = '/graphql';
+
+export interface HttpServerOptions {
+  apollo: ApolloServer<ApiContext>;
+  /** Builds the GraphQL context of one request. */
+  createContext(request: IncomingMessage, requestId: string): Promise<ApiContext>;
+  /** Resolves when the database answers, rejects otherwise. */
+  checkReadiness(): Promise<void>;
+  logger: Logger;
+}
+
+export function createHttpServer(options: HttpServerOptions): http.Server {
+  return http.createServer((request, response) => {
+    route(options, request, response).catch((error: unknown) => {
+      options.logger.error({ err: error }, 'request failed outside GraphQL');
+      if (!response.headersSent) sendJson(response, 500, { error: 'Internal server error.' });
+      else response.end();
+    });
+  });
+}
+
+async function route(options: HttpServerOptions, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const url = new URL(request.url ?? '/', 'http://localhost');
+  if (url.pathname === '/healthz') return sendJson(response, 200, { status: 'ok' });
+  if (url.pathname === '/readyz') {
+    try {
+      await options.checkReadiness();
+      return sendJson(response, 200, { status: 'ready' });
+    } catch {
+      return sendJson(response, 503, { status: 'database unavailable' });
+    }
+  }
+  if (url.pathname !== GRAPHQL_PATH) return sendJson(response, 404, { error: `Not found. The API is at ${GRAPHQL_PATH}.` });
+  return serveGraphql(options, request, response, url.search);
+}
+
+async function serveGraphql(options: HttpServerOptions, request: IncomingMessage, response: ServerResponse, search: string) {
+  const requestId = headerValue(request, 'x-request-id') ?? randomUUID();
+  response.setHeader('x-request-id', requestId);
+  let body: unknown;
+  if (request.method === 'POST') {
+    try {
+      const text = await readRequestBody(request);
+      body = text ? JSON.parse(text) : undefined;
+    } catch (error) {
+      if (error instanceof RequestBodyTooLarge) return sendJson(response, 413, { errors: [{ message: 'Request body too large.', extensions: { code: 'BAD_REQUEST' } }] });
+      return sendJson(response, 400, { errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }] });
+    }
+  }
+  const headers = new HeaderMap();
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  const result = await options.apollo.executeHTTPGraphQLRequest({
+    httpGraphQLRequest: { method: (request.method ?? 'GET').toUpperCase(), headers, search, body },
+    context: () => options.createContext(request, requestId),
+  });
+  for (const [name, value] of result.headers) response.setHeader(name, value);
+  response.statusCode = result.status ?? 200;
+  if (result.body.kind === 'complete') {
+    response.end(result.body.string);
+    return;
+  }
+  for await (const chunk of result.body.asyncIterator) response.write(chunk);
+  response.end();
+}
+
+function headerValue(request: IncomingMessage, name: string): string | undefined {
+  const value = request.headers[name];
+  return typeof value === 'string' && value.length > 0 && value.length <= 200 ? value : undefined;
+}
+
+function sendJson(response: ServerResponse, status: number, payload: unknown): void {
+  response.statusCode = status;
+  response.setHeader('content-type', 'application/json; charset=utf-8');
+  response.end(JSON.stringify(payload));
+}

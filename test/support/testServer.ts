@@ -1,0 +1,62 @@
+// Starts the real server (in this process, on a loopback port) over a test database, and talks to it
+// over HTTP the way a client does.
+import os from 'node:os';
+import path from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { startApp, type RunningApp } from '../../src/app';
+import { loadSettings, type Settings } from '../../src/config/settings';
+import { createLogger } from '../../src/server/logger';
+import type { TestDatabase } from './testDatabases';
+
+export const TEST_MASTER_KEY = 'sk-test-master-key-0123456789';
+
+export interface GraphqlResponse<Data = Record<string, any>> {
+  status: number;
+  data?: Data | null;
+  errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string; [key: string]: unknown } }[];
+}
+
+export interface TestServer {
+  url: string;
+  app: RunningApp;
+  /** POSTs one GraphQL operation; `key` defaults to the master key, null sends none. */
+  graphql<Data = Record<string, any>>(query: string, variables?: Record<string, unknown>, key?: string | null): Promise<GraphqlResponse<Data>>;
+  /** Raw SQL through the server's own pool (PGlite allows one connection at a time). */
+  sql<Row = Record<string, any>>(text: string, values?: unknown[]): Promise<Row[]>;
+  stop(): Promise<void>;
+}
+
+export async function startTestServer(database: TestDatabase, overrides: Partial<Settings> = {}): Promise<TestServer> {
+  const settings: Settings = {
+    ...loadSettings({}),
+    databaseUrl: database.url,
+    databasePoolSize: database.poolSize,
+    port: 0,
+    host: '127.0.0.1',
+    masterKey: TEST_MASTER_KEY,
+    dataDir: mkdtempSync(path.join(os.tmpdir(), 'mag-data-')),
+    configFile: undefined,
+    ...overrides,
+  };
+  const app = await startApp(settings, createLogger(process.env.LOG_LEVEL ?? 'silent'));
+  return {
+    url: app.url,
+    app,
+    graphql: (query, variables, key = TEST_MASTER_KEY) => postGraphql(app.url, query, variables, key),
+    sql: async (text, values) => (await app.orm.em.fork().getConnection().execute(text, values as any[] | undefined)) as any,
+    stop: () => app.stop(),
+  };
+}
+
+export async function postGraphql<Data>(
+  baseUrl: string,
+  query: string,
+  variables?: Record<string, unknown>,
+  key: string | null = TEST_MASTER_KEY,
+): Promise<GraphqlResponse<Data>> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (key) headers.authorization = `Bearer ${key}`;
+  const response = await fetch(`${baseUrl}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+  const body = (await response.json()) as Omit<GraphqlResponse<Data>, 'status'>;
+  return { status: response.status, ...body };
+}
