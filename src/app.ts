@@ -15,6 +15,7 @@ import { ormOptions } from './database/ormOptions';
 import { StartupError } from './errors/StartupError';
 import { buildApiSchema } from './graphql/buildApiSchema';
 import type { ApiContext } from './graphql/context';
+import { createLoaders } from './graphql/loaders';
 import { createHttpServer } from './server/createHttpServer';
 import { createErrorFormatter } from './server/formatError';
 import type { Logger } from './server/logger';
@@ -109,7 +110,7 @@ async function serve(
         return Array.isArray(value) ? value[0] : value;
       };
       const principal = await resolvePrincipal(extractApiKey(header), services.masterKey, em);
-      return { requestId, principal, em, services };
+      return { requestId, principal, em, services, loaders: createLoaders(em) };
     },
     async checkReadiness() {
       await withTimeout(orm.em.getConnection().execute('select 1'), READINESS_TIMEOUT_MS);

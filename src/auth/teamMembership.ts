@@ -3,13 +3,17 @@ import type { Team, TeamMember } from '../database/entities/Team';
 
 export function teamMembers(team: Team): TeamMember[] {
   const members = team.membersWithRoles;
-  return Array.isArray(members) ? members.filter(isTeamMember) : [];
+  return Array.isArray(members) ? members.filter(isMemberEntry) : [];
 }
 
-function isTeamMember(value: unknown): value is TeamMember {
+function isMemberEntry(value: unknown): value is TeamMember {
   return typeof value === 'object' && value !== null && 'role' in value;
 }
 
 export function isTeamAdmin(team: Team, userId: string): boolean {
   return teamMembers(team).some((member) => member.user_id === userId && member.role === 'admin');
+}
+
+export function isTeamMember(team: Team, userId: string): boolean {
+  return teamMembers(team).some((member) => member.user_id === userId) || (team.members ?? []).includes(userId);
 }

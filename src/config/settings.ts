@@ -26,9 +26,12 @@ export interface Settings {
   dataDir: string;
   /** development shows error details; production turns off GraphiQL and introspection. */
   production: boolean;
+  /** Serve GraphiQL to browsers at GET /graphql (GRAPHIQL, default true; always off in production). */
+  graphiql: boolean;
 }
 
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const production = env.NODE_ENV === 'production';
   return {
     databaseUrl: parseDatabaseUrl(env.DATABASE_URL),
     databasePoolSize: parsePositiveInteger('DATABASE_POOL_SIZE', env.DATABASE_POOL_SIZE, DEFAULT_DATABASE_POOL_SIZE),
@@ -38,7 +41,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     saltKey: nonEmpty(env.LITELLM_SALT_KEY),
     configFile: resolveConfigFile(env.CONFIG_FILE),
     dataDir: path.resolve(nonEmpty(env.DATA_DIR) ?? DEFAULT_DATA_DIR),
-    production: env.NODE_ENV === 'production',
+    production,
+    graphiql: !production && parseBoolean('GRAPHIQL', env.GRAPHIQL, true),
   };
 }
 
@@ -79,6 +83,14 @@ function parsePositiveInteger(name: string, raw: string | undefined, fallback: n
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 1) throw StartupError.invalidSetting(name, `${JSON.stringify(value)} is not a positive whole number`);
   return parsed;
+}
+
+function parseBoolean(name: string, raw: string | undefined, fallback: boolean): boolean {
+  const value = nonEmpty(raw)?.toLowerCase();
+  if (value === undefined) return fallback;
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  throw StartupError.invalidSetting(name, `${JSON.stringify(raw)} is not true or false`);
 }
 
 function resolveConfigFile(raw: string | undefined): string | undefined {

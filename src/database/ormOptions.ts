@@ -1,7 +1,7 @@
 // How the ORM is configured, for the server, the migrate command, the CLI config and the tests alike.
 import { defineConfig, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
-import type { EventSubscriber } from '@mikro-orm/core';
+import { AuditSubscriber } from '../audit/AuditSubscriber';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 
@@ -9,15 +9,15 @@ export interface OrmOptionsInput {
   databaseUrl: string;
   /** PGlite is a single session: give it 1, since more connections interleave statements and return wrong rows. */
   poolSize: number;
-  subscribers?: EventSubscriber[];
 }
 
-export function ormOptions({ databaseUrl, poolSize, subscribers = [] }: OrmOptionsInput): Options {
+export function ormOptions({ databaseUrl, poolSize }: OrmOptionsInput): Options {
   return defineConfig({
     clientUrl: databaseUrl,
     entities: ENTITIES,
     extensions: [Migrator],
-    subscribers,
+    // Always on: every ORM the server, the migrate command and the tests create writes the audit trail.
+    subscribers: [new AuditSubscriber()],
     // timestamp(3) without time zone holds UTC, as Prisma writes it.
     forceUtcTimezone: true,
     pool: { min: poolSize === 1 ? 1 : 0, max: poolSize },

@@ -5,16 +5,21 @@ import type { GraphQLSchema } from 'graphql';
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import { buildSchemaSync, type NonEmptyArray } from 'type-graphql';
 import { PrincipalResolver } from '../auth/principal.resolver';
+import { withAuthDirective } from '../auth/Auth';
+import { ModelResolver } from '../models/model.resolver';
+import { AdminResolver } from '../admin/admin.resolver';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-const RESOLVERS: NonEmptyArray<Function> = [PrincipalResolver];
+const RESOLVERS: NonEmptyArray<Function> = [PrincipalResolver, ModelResolver, AdminResolver];
 
 export function buildApiSchema(): GraphQLSchema {
-  return buildSchemaSync({
-    resolvers: RESOLVERS,
-    scalarsMap: [{ type: Date, scalar: DateTimeResolver }, { type: Object, scalar: JSONResolver }],
-    validate: false,
-  });
+  return withAuthDirective(
+    buildSchemaSync({
+      resolvers: RESOLVERS,
+      scalarsMap: [{ type: Date, scalar: DateTimeResolver }, { type: Object, scalar: JSONResolver }],
+      validate: false,
+    }),
+  );
 }
 
 export function printApiSchema(schema: GraphQLSchema = buildApiSchema()): string {

@@ -2,6 +2,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Principal } from '../auth/Principal';
 import type { Services } from '../services';
+import type { Loaders } from './loaders';
 
 export interface ApiContext {
   requestId: string;
@@ -9,4 +10,5 @@ export interface ApiContext {
   /** Forked for this request: its identity map is never shared. */
   em: EntityManager;
   services: Services;
+  loaders: Loaders;
 }

@@ -1,5 +1,5 @@
 // One row of the audit trail (LiteLLM_AuditLog), written by audit/AuditSubscriber only.
-import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, PrimaryKey, Property, OptionalProps } from '@mikro-orm/core';
 import { TABLES } from '../tables';
 import { jsonColumn, now, textColumn, timestampColumn, type JsonObject } from './columns';
 
@@ -7,6 +7,8 @@ export type AuditAction = 'created' | 'updated' | 'deleted';
 
 @Entity({ tableName: TABLES.auditLog })
 export class AuditLog {
+  [OptionalProps]?: 'updatedAt' | 'changedBy' | 'changedByApiKey';
+
   @PrimaryKey({ ...textColumn })
   id!: string;
 

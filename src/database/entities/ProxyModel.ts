@@ -1,10 +1,13 @@
 // A model deployment stored in the database (LiteLLM_ProxyModelTable).
-import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, PrimaryKey, Property, OptionalProps, PrimaryKeyProp } from '@mikro-orm/core';
 import { TABLES } from '../tables';
 import { jsonColumn, now, textColumn, timestampColumn, type JsonObject } from './columns';
 
 @Entity({ tableName: TABLES.proxyModel })
 export class ProxyModel {
+  [PrimaryKeyProp]?: 'modelId';
+  [OptionalProps]?: 'createdAt' | 'updatedAt';
+
   @PrimaryKey({ ...textColumn, fieldName: 'model_id' })
   modelId!: string;
 

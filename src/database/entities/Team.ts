@@ -1,5 +1,5 @@
 // A team (LiteLLM_TeamTable). Only the columns this API uses are mapped; budget columns keep their defaults.
-import { Entity, OneToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, OneToOne, PrimaryKey, Property, OptionalProps, PrimaryKeyProp } from '@mikro-orm/core';
 import { TABLES } from '../tables';
 import { jsonColumn, now, textArrayColumn, textColumn, timestampColumn, type JsonObject } from './columns';
 import { TeamModelAliases } from './TeamModelAliases';
@@ -14,6 +14,9 @@ export interface TeamMember {
 
 @Entity({ tableName: TABLES.team })
 export class Team {
+  [PrimaryKeyProp]?: 'teamId';
+  [OptionalProps]?: 'createdAt' | 'updatedAt' | 'membersWithRoles' | 'metadata' | 'blocked' | 'admins' | 'members' | 'models';
+
   @PrimaryKey({ ...textColumn, fieldName: 'team_id' })
   teamId!: string;
 

@@ -1,10 +1,12 @@
 // A team's model aliases (LiteLLM_ModelTable): {public name: stored model name}.
-import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, PrimaryKey, Property, OptionalProps } from '@mikro-orm/core';
 import { TABLES } from '../tables';
 import { jsonColumn, now, textColumn, timestampColumn } from './columns';
 
 @Entity({ tableName: TABLES.teamModelAliases })
 export class TeamModelAliases {
+  [OptionalProps]?: 'createdAt' | 'updatedAt';
+
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
 

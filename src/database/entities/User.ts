@@ -1,10 +1,13 @@
 // A proxy user (LiteLLM_UserTable): the role of every key that belongs to it.
-import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, PrimaryKey, Property, OptionalProps, PrimaryKeyProp } from '@mikro-orm/core';
 import { TABLES } from '../tables';
 import { jsonColumn, now, textArrayColumn, textColumn, timestampColumn, type JsonObject } from './columns';
 
 @Entity({ tableName: TABLES.user })
 export class User {
+  [PrimaryKeyProp]?: 'userId';
+  [OptionalProps]?: 'createdAt' | 'updatedAt' | 'metadata' | 'teams';
+
   @PrimaryKey({ ...textColumn, fieldName: 'user_id' })
   userId!: string;
 

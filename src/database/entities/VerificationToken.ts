@@ -1,10 +1,13 @@
 // An API key (LiteLLM_VerificationToken). `token` is the sha256 hex of the raw key; the key itself is never stored.
-import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, PrimaryKey, Property, OptionalProps, PrimaryKeyProp } from '@mikro-orm/core';
 import { TABLES } from '../tables';
 import { jsonColumn, now, textArrayColumn, textColumn, timestampColumn, type JsonObject } from './columns';
 
 @Entity({ tableName: TABLES.verificationToken })
 export class VerificationToken {
+  [PrimaryKeyProp]?: 'token';
+  [OptionalProps]?: 'createdAt' | 'updatedAt' | 'metadata' | 'models';
+
   @PrimaryKey({ ...textColumn })
   token!: string;
 

@@ -1,0 +1,109 @@
+// Writes one LiteLLM_AuditLog row per changed row of every audited table inside the flush that changes
+// it, so a change and its audit entry commit together or not at all. No code writes audit rows by hand.
+import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
+import {
+  ChangeSetType,
+  helper,
+  wrap,
+  type AnyEntity,
+  type ChangeSet,
+  type EntityData,
+  type EntityManager,
+  type EventSubscriber,
+  type FlushEventArgs,
+  type UnitOfWork,
+} from '@mikro-orm/core';
+import { AuditLog, type AuditAction } from '../database/entities/AuditLog';
+import { ENTITIES } from '../database/entities';
+import { currentAuditActor, type AuditActor } from './auditActor';
+import { rowSnapshot, snapshotColumns } from './auditSnapshot';
+import { UnattributedChangeError } from './UnattributedChangeError';
+
+/** Every table but the audit trail itself. */
+const AUDITED_ENTITY_NAMES: ReadonlySet<string> = new Set(ENTITIES.filter((entity) => entity !== AuditLog).map((entity) => entity.name));
+
+const ACTIONS: Record<ChangeSetType, AuditAction> = {
+  [ChangeSetType.CREATE]: 'created',
+  [ChangeSetType.UPDATE]: 'updated',
+  [ChangeSetType.UPDATE_EARLY]: 'updated',
+  [ChangeSetType.DELETE]: 'deleted',
+  [ChangeSetType.DELETE_EARLY]: 'deleted',
+};
+
+type AuditedChange = ChangeSet<AnyEntity>;
+
+export class AuditSubscriber implements EventSubscriber {
+  async onFlush({ em, uow }: FlushEventArgs): Promise<void> {
+    const changes = uow.getChangeSets().filter((change) => AUDITED_ENTITY_NAMES.has(change.meta.className));
+    if (changes.length === 0) return;
+    const actor = currentAuditActor();
+    if (!actor) throw UnattributedChangeError.noActor(changes.map((change) => change.meta.tableName));
+    await takeSerialKeysBeforeInsert(em, changes);
+    for (const change of changes) {
+      const entry = await auditEntry(em, uow, change, actor);
+      // Computing its change set here makes the entry part of this flush, hence of its transaction.
+      if (entry) uow.computeChangeSet(entry);
+    }
+  }
+}
+
+async function auditEntry(em: EntityManager, uow: UnitOfWork, change: AuditedChange, actor: AuditActor): Promise<AuditLog | undefined> {
+  const action = ACTIONS[change.type];
+  const before = action === 'created' ? null : await snapshotBefore(em, uow, change);
+  if (before === undefined) return undefined;
+  const after = action === 'deleted' ? null : snapshot(em, change, em.getComparator().prepareEntity(change.entity));
+  if (action === 'updated' && isDeepStrictEqual(before, after)) return undefined;
+
+  const entry = new AuditLog();
+  entry.id = randomUUID();
+  entry.action = action;
+  entry.tableName = change.meta.tableName;
+  entry.objectId = String(helper(change.entity).getPrimaryKey());
+  entry.beforeValue = before;
+  entry.updatedValues = after;
+  entry.changedBy = actor.userId;
+  entry.changedByApiKey = actor.keyHash;
+  return entry;
+}
+
+/** The row as it was loaded; undefined when a removed reference turns out to have no row (nothing is deleted). */
+async function snapshotBefore(em: EntityManager, uow: UnitOfWork, change: AuditedChange) {
+  // An update's change set carries the state it was computed from; a delete's does not.
+  if (change.originalEntity) return snapshot(em, change, change.originalEntity);
+  // `em.remove(em.getReference(...))` deletes a row nobody loaded: load it to know what is lost.
+  if (!wrap(change.entity).isInitialized() && !(await wrap(change.entity).init())) return undefined;
+  const original = uow.getOriginalEntityData(change.entity);
+  return original ? snapshot(em, change, original) : undefined;
+}
+
+function snapshot(em: EntityManager, change: AuditedChange, data: EntityData<AnyEntity>) {
+  const platform = em.getPlatform();
+  return rowSnapshot(snapshotColumns(change.meta), data as Record<string, unknown>, (literal) => platform.unmarshallArray(literal));
+}
+
+/**
+ * A serial key (LiteLLM_ModelTable.id) is known only after the INSERT, but the audit row written in the
+ * same flush needs it as its object_id: draw it from the column's sequence first, as the INSERT would.
+ */
+async function takeSerialKeysBeforeInsert(em: EntityManager, changes: readonly AuditedChange[]): Promise<void> {
+  for (const change of changes) {
+    const wrapped = helper(change.entity);
+    const [key] = change.meta.getPrimaryProps();
+    if (change.type !== ChangeSetType.CREATE || wrapped.hasPrimaryKey() || !key.autoincrement) continue;
+    const [row] = await em
+      .getConnection('write')
+      .execute<{ id: string }[]>(
+        'select nextval(pg_get_serial_sequence(?, ?)) as id',
+        [em.getPlatform().quoteIdentifier(change.meta.tableName), key.fieldNames[0]],
+        'all',
+        em.getTransactionContext(),
+      );
+    const id = Number(row.id);
+    wrapped.setPrimaryKey(id);
+    change.payload[key.name as keyof typeof change.payload] = id as never;
+    // Rows inserted in this flush that point at this one (a team's model_id) hold this placeholder.
+    const identifier = wrapped.__identifier;
+    if (identifier && !Array.isArray(identifier)) identifier.setValue(id);
+  }
+}

@@ -1,0 +1,122 @@
+// The `models` query: config-file models first (in file order), then database models by
+// (created_at, model_id), keyset-paginated, filtered by what the caller may see.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { canSeeModelOfTeam, seesEverything } from '../auth/accessRules';
+import type { AuthenticatedPrincipal } from '../auth/Principal';
+import type { ConfigModel } from '../config/configFileModels';
+import { ProxyModel } from '../database/entities/ProxyModel';
+import { TABLES } from '../database/tables';
+import { decodeCursor, encodeCursor, pageSize, toConnection, type Connection } from '../graphql/connection';
+import type { ModelFilter } from './model.input';
+import { ModelSource, type ModelNode } from './model.type';
+import { configModelNode, storedModelNode } from './ModelService';
+
+/** model_info->team_id, also for rows where an older proxy stored model_info as a JSON-encoded string. */
+const MODEL_INFO_SQL = `(CASE WHEN jsonb_typeof(model_info) = 'string' THEN (model_info #>> '{}')::jsonb ELSE model_info END)`;
+const TEAM_ID_SQL = `(${MODEL_INFO_SQL} ->> 'team_id')`;
+const PUBLIC_NAME_SQL = `(${MODEL_INFO_SQL} ->> 'team_public_model_name')`;
+
+type ModelCursor = { config: number } | { createdAt: string; id: string };
+
+function isModelCursor(value: unknown): value is ModelCursor {
+  if (typeof value !== 'object' || value === null) return false;
+  const cursor = value as Record<string, unknown>;
+  if ('config' in cursor) return Number.isInteger(cursor.config);
+  return typeof cursor.createdAt === 'string' && !Number.isNaN(Date.parse(cursor.createdAt)) && typeof cursor.id === 'string';
+}
+
+interface Page<Row> {
+  rows: Row[];
+  total: number;
+}
+
+export async function listModels(
+  em: EntityManager,
+  configModels: readonly ConfigModel[],
+  principal: AuthenticatedPrincipal,
+  filter: ModelFilter | null | undefined,
+  first: number | null | undefined,
+  after: string | null | undefined,
+): Promise<Connection<ModelNode>> {
+  const limit = pageSize(first);
+  const cursor = after ? decodeCursor(after, isModelCursor) : undefined;
+
+  const configNodes = filter?.source === ModelSource.DB ? [] : matchingConfigModels(configModels, principal, filter);
+  const configStart = cursor && 'config' in cursor ? cursor.config + 1 : cursor ? configNodes.length : 0;
+  const configPage = configNodes.slice(configStart, configStart + limit + 1);
+
+  const wantsDb = filter?.source !== ModelSource.CONFIG;
+  const dbRoom = limit + 1 - configPage.length;
+  const dbPage = wantsDb
+    ? await queryStoredModels(em, principal, filter, cursor && 'createdAt' in cursor ? cursor : undefined, Math.max(dbRoom, 0))
+    : { rows: [], total: 0 };
+
+  type Item = { node: ModelNode; cursor: ModelCursor };
+  const items: Item[] = [
+    ...configPage.map(({ node, index }) => ({ node, cursor: { config: index } })),
+    ...dbPage.rows.map((node) => ({ node, cursor: { createdAt: node.createdAt!.toISOString(), id: node.id } })),
+  ];
+  return toConnection(items, limit, configNodes.length + dbPage.total, (item) => encodeCursor(item.cursor), (item) => item.node);
+}
+
+function matchingConfigModels(configModels: readonly ConfigModel[], principal: AuthenticatedPrincipal, filter: ModelFilter | null | undefined) {
+  const needle = filter?.modelName?.toLowerCase();
+  return configModels
+    .map((model, index) => ({ node: configModelNode(model), index }))
+    .filter(({ node }) => canSeeModelOfTeam(principal, node.teamId))
+    .filter(({ node }) => !filter?.teamId || node.teamId === filter.teamId)
+    .filter(({ node }) => !needle || node.modelName.toLowerCase().includes(needle) || node.publicModelName.toLowerCase().includes(needle));
+}
+
+async function queryStoredModels(
+  em: EntityManager,
+  principal: AuthenticatedPrincipal,
+  filter: ModelFilter | null | undefined,
+  after: { createdAt: string; id: string } | undefined,
+  limit: number,
+): Promise<Page<ModelNode>> {
+  const conditions: string[] = [];
+  const params: unknown[] = [];
+  if (!seesEverything(principal)) {
+    if (principal.teamId) {
+      conditions.push(`(${TEAM_ID_SQL} IS NULL OR ${TEAM_ID_SQL} = ?)`);
+      params.push(principal.teamId);
+    } else {
+      conditions.push(`${TEAM_ID_SQL} IS NULL`);
+    }
+  }
+  if (filter?.teamId) {
+    conditions.push(`${TEAM_ID_SQL} = ?`);
+    params.push(filter.teamId);
+  }
+  if (filter?.modelName) {
+    conditions.push(`(model_name ILIKE ? OR ${PUBLIC_NAME_SQL} ILIKE ?)`);
+    const pattern = `%${escapeLike(filter.modelName)}%`;
+    params.push(pattern, pattern);
+  }
+  const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
+  const [{ count }] = await em.execute<{ count: string }[]>(`SELECT count(*) AS count FROM "${TABLES.proxyModel}" ${where}`, params);
+  if (limit === 0) return { rows: [], total: Number(count) };
+
+  const pageConditions = [...conditions];
+  const pageParams = [...params];
+  if (after) {
+    pageConditions.push('(created_at, model_id) > (?::timestamp, ?)');
+    pageParams.push(toUtcTimestamp(after.createdAt), after.id);
+  }
+  const pageWhere = pageConditions.length ? `WHERE ${pageConditions.join(' AND ')}` : '';
+  const rows = await em.execute(
+    `SELECT * FROM "${TABLES.proxyModel}" ${pageWhere} ORDER BY created_at, model_id LIMIT ?`,
+    [...pageParams, limit],
+  );
+  return { rows: rows.map((row) => storedModelNode(em.map(ProxyModel, row))), total: Number(count) };
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
+}
+
+/** '2026-01-02T03:04:05.678Z' as a timestamp-without-time-zone literal holding UTC. */
+function toUtcTimestamp(iso: string): string {
+  return new Date(iso).toISOString().replace('T', ' ').replace('Z', '');
+}

@@ -1,0 +1,89 @@
+// GraphQL for model deployments: translates to ModelService calls and back.
+import { GraphQLJSON } from 'graphql-scalars';
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Auth } from '../auth/Auth';
+import { AuthRule, requireAuthenticated } from '../auth/accessRules';
+import { decryptLitellmParams } from '../crypto/secretBox';
+import { maskSecrets } from '../crypto/maskSecrets';
+import { ConnectionType } from '../graphql/connection';
+import type { ApiContext } from '../graphql/context';
+import { TeamNode } from '../teams/team.type';
+import { teamNode } from '../teams/teamNode';
+import { AddModelInput, ModelFilter, PatchModelInput, UpdateModelInput } from './model.input';
+import { DeleteModelPayload, ModelNode, ModelSource } from './model.type';
+import { listModels } from './listModels';
+import { ModelService } from './ModelService';
+
+const ModelConnection = ConnectionType(ModelNode, 'Model');
+
+@Resolver(() => ModelNode)
+export class ModelResolver {
+  @Query(() => ModelNode, { nullable: true, description: 'Null when there is no such model or the caller may not see it.' })
+  @Auth({ rule: AuthRule.AUTHENTICATED })
+  model(@Arg('id', () => ID) id: string, @Ctx() context: ApiContext): Promise<ModelNode | null> {
+    return service(context).findVisible(requireAuthenticated(context.principal), id);
+  }
+
+  @Query(() => ModelConnection, { description: 'Database and config-file models the caller may see.' })
+  @Auth({ rule: AuthRule.AUTHENTICATED })
+  models(
+    @Ctx() context: ApiContext,
+    @Arg('filter', () => ModelFilter, { nullable: true }) filter?: ModelFilter,
+    @Arg('first', () => Int, { nullable: true }) first?: number,
+    @Arg('after', () => String, { nullable: true }) after?: string,
+  ) {
+    return listModels(context.em, context.services.configModels, requireAuthenticated(context.principal), filter, first, after);
+  }
+
+  @Mutation(() => ModelNode, { description: 'POST /model/new' })
+  @Auth({ rule: AuthRule.MODEL_MANAGER })
+  addModel(@Arg('input', () => AddModelInput) input: AddModelInput, @Ctx() context: ApiContext): Promise<ModelNode> {
+    return service(context).add(requireAuthenticated(context.principal), input);
+  }
+
+  @Mutation(() => ModelNode, { description: 'POST /model/update' })
+  @Auth({ rule: AuthRule.MODEL_MANAGER })
+  updateModel(@Arg('input', () => UpdateModelInput) input: UpdateModelInput, @Ctx() context: ApiContext): Promise<ModelNode> {
+    return service(context).update(requireAuthenticated(context.principal), input);
+  }
+
+  @Mutation(() => ModelNode, { description: 'PATCH /model/{id}/update' })
+  @Auth({ rule: AuthRule.MODEL_MANAGER })
+  patchModel(
+    @Arg('id', () => ID) id: string,
+    @Arg('patch', () => PatchModelInput) patch: PatchModelInput,
+    @Ctx() context: ApiContext,
+  ): Promise<ModelNode> {
+    return service(context).patch(requireAuthenticated(context.principal), id, patch);
+  }
+
+  @Mutation(() => DeleteModelPayload, { description: 'POST /model/delete' })
+  @Auth({ rule: AuthRule.MODEL_MANAGER })
+  async deleteModel(@Arg('id', () => ID) id: string, @Ctx() context: ApiContext): Promise<DeleteModelPayload> {
+    const model = await service(context).delete(requireAuthenticated(context.principal), id);
+    return { id: model.id, message: `Model ${model.id} deleted.`, model };
+  }
+
+  @FieldResolver(() => GraphQLJSON, { nullable: true, description: 'Decrypted, with every secret masked.' })
+  @Auth({ rule: AuthRule.TEAM_MEMBER })
+  litellmParams(@Root() model: ModelNode, @Ctx() { services }: ApiContext): unknown {
+    const params = model.source === ModelSource.DB ? decryptLitellmParams(model.storedLitellmParams, services.encryptionKey) : model.storedLitellmParams;
+    return maskSecrets(params);
+  }
+
+  @FieldResolver(() => GraphQLJSON, { nullable: true })
+  modelInfo(@Root() model: ModelNode): unknown {
+    return maskSecrets(model.storedModelInfo);
+  }
+
+  @FieldResolver(() => TeamNode, { nullable: true })
+  async team(@Root() model: ModelNode, @Ctx() { loaders }: ApiContext): Promise<TeamNode | null> {
+    if (!model.teamId) return null;
+    const team = await loaders.teamById.load(model.teamId);
+    return team ? teamNode(team) : null;
+  }
+}
+
+function service(context: ApiContext): ModelService {
+  return new ModelService(context.em, context.services);
+}

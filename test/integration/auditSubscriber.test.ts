@@ -1,0 +1,256 @@
+// The unit of work writes the audit trail: one row per changed row, in the same transaction, or nothing.
+import { randomUUID } from 'node:crypto';
+import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
+import { runAsActor, type AuditActor } from '../../src/audit/auditActor';
+import { UnattributedChangeError } from '../../src/audit/UnattributedChangeError';
+import { hashApiKey } from '../../src/crypto/hashApiKey';
+import { deriveEncryptionKey, encryptLitellmParams } from '../../src/crypto/secretBox';
+import { ProxyModel } from '../../src/database/entities/ProxyModel';
+import { Team } from '../../src/database/entities/Team';
+import { TeamModelAliases } from '../../src/database/entities/TeamModelAliases';
+import { User } from '../../src/database/entities/User';
+import { VerificationToken } from '../../src/database/entities/VerificationToken';
+import { ormOptions } from '../../src/database/ormOptions';
+import { TABLES } from '../../src/database/tables';
+import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../support/testDatabases';
+
+const MASTER_KEY = 'sk-audit-test-master-key';
+const ACTOR: AuditActor = { userId: 'default_user_id', keyHash: hashApiKey(MASTER_KEY) };
+const ENCRYPTION_KEY = deriveEncryptionKey(MASTER_KEY);
+const PROVIDER_SECRET = 'sk-provider-secret-0123456789';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+interface AuditRow {
+  id: string;
+  action: string;
+  table_name: string;
+  object_id: string;
+  before_value: Record<string, unknown> | null;
+  updated_values: Record<string, unknown> | null;
+  changed_by: string;
+  changed_by_api_key: string;
+}
+
+function newModel(em: EntityManager, overrides: Partial<ProxyModel> = {}): ProxyModel {
+  const modelId = randomUUID();
+  return em.create(ProxyModel, {
+    modelId,
+    modelName: 'gpt-4o',
+    litellmParams: encryptLitellmParams({ model: 'openai/gpt-4o', api_key: PROVIDER_SECRET, rpm: 60 }, ENCRYPTION_KEY),
+    modelInfo: { id: modelId },
+    createdBy: ACTOR.userId,
+    updatedBy: ACTOR.userId,
+    ...overrides,
+  });
+}
+
+/** to_jsonb writes timestamp(3) without time zone as local text; the audit trail writes UTC ISO strings. */
+function withUtcTimestamps(row: Record<string, unknown>): Record<string, unknown> {
+  const timestamp = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$/;
+  return Object.fromEntries(
+    Object.entries(row).map(([column, value]) => [
+      column,
+      typeof value === 'string' && timestamp.test(value) ? new Date(`${value}Z`).toISOString() : value,
+    ]),
+  );
+}
+
+describe.each(testDatabaseKinds())('the audit subscriber on %s', (kind) => {
+  let database: TestDatabase;
+  let orm: MikroORM;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+    orm = await MikroORM.init(ormOptions({ databaseUrl: database.url, poolSize: database.poolSize }));
+    await orm.getMigrator().up();
+  });
+  afterAll(async () => {
+    await orm?.close(true);
+    await database?.drop();
+  });
+
+  // Through the ORM's own pool: PGlite serves one connection at a time.
+  const sql = <Row>(text: string, values: unknown[] = []) => orm.em.fork().getConnection().execute<Row[]>(text, values);
+  const asActor = <T>(fn: (em: EntityManager) => Promise<T>) => runAsActor(ACTOR, () => fn(orm.em.fork()));
+  const auditRowsOf = (objectId: string) =>
+    sql<AuditRow>(`select * from "${TABLES.auditLog}" where object_id = ? order by updated_at, id`, [objectId]);
+  const countRows = async (table: string) => Number((await sql<{ count: string }>(`select count(*) as count from "${table}"`))[0].count);
+
+  /** The row as Postgres holds it, keyed by column. */
+  async function storedRow(table: string, keyColumn: string, key: string | number): Promise<Record<string, unknown> | undefined> {
+    const [found] = await sql<{ row: Record<string, unknown> }>(`select to_jsonb(t) as row from "${table}" t where "${keyColumn}" = ?`, [key]);
+    return found && withUtcTimestamps(found.row);
+  }
+
+  async function createModel(overrides: Partial<ProxyModel> = {}): Promise<string> {
+    return asActor(async (em) => {
+      const model = newModel(em, overrides);
+      await em.flush();
+      return model.modelId;
+    });
+  }
+
+  it('creating a model writes one created row: nothing before, its full row after', async () => {
+    const modelId = await createModel();
+
+    const rows = await auditRowsOf(modelId);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      action: 'created',
+      table_name: TABLES.proxyModel,
+      object_id: modelId,
+      before_value: null,
+      changed_by: ACTOR.userId,
+      changed_by_api_key: ACTOR.keyHash,
+    });
+    expect(rows[0].id).toMatch(UUID);
+    expect(rows[0].updated_values).toEqual(await storedRow(TABLES.proxyModel, 'model_id', modelId));
+  });
+
+  it('keeps litellm_params as stored: ciphertext, never the plaintext secret', async () => {
+    const modelId = await createModel();
+
+    const [row] = await auditRowsOf(modelId);
+    const stored = await storedRow(TABLES.proxyModel, 'model_id', modelId);
+    expect(row.updated_values!.litellm_params).toEqual(stored!.litellm_params);
+    expect((row.updated_values!.litellm_params as Record<string, unknown>).api_key).not.toBe(PROVIDER_SECRET);
+    expect(JSON.stringify(row)).not.toContain(PROVIDER_SECRET);
+  });
+
+  it('updating a model writes one updated row with the row before and after', async () => {
+    const modelId = await createModel();
+    const rowBefore = await storedRow(TABLES.proxyModel, 'model_id', modelId);
+
+    await asActor(async (em) => {
+      const model = await em.findOneOrFail(ProxyModel, { modelId });
+      model.modelName = 'gpt-4o-renamed';
+      model.litellmParams = { ...model.litellmParams, ...encryptLitellmParams({ api_key: 'sk-rotated-secret-000' }, ENCRYPTION_KEY) };
+      model.updatedAt = new Date();
+      await em.flush();
+    });
+
+    const updates = (await auditRowsOf(modelId)).filter((row) => row.action === 'updated');
+    expect(updates).toHaveLength(1);
+    expect(updates[0].before_value).toEqual(rowBefore);
+    expect(updates[0].updated_values).toEqual(await storedRow(TABLES.proxyModel, 'model_id', modelId));
+    expect(updates[0].updated_values!.model_name).toBe('gpt-4o-renamed');
+  });
+
+  it('deleting a model writes one deleted row with the row before and nothing after', async () => {
+    const modelId = await createModel();
+    const rowBefore = await storedRow(TABLES.proxyModel, 'model_id', modelId);
+
+    await asActor(async (em) => {
+      em.remove(await em.findOneOrFail(ProxyModel, { modelId }));
+      await em.flush();
+    });
+
+    const deletes = (await auditRowsOf(modelId)).filter((row) => row.action === 'deleted');
+    expect(deletes).toHaveLength(1);
+    expect(deletes[0]).toMatchObject({ table_name: TABLES.proxyModel, updated_values: null, changed_by: ACTOR.userId });
+    expect(deletes[0].before_value).toEqual(rowBefore);
+    expect(await storedRow(TABLES.proxyModel, 'model_id', modelId)).toBeUndefined();
+  });
+
+  it('deleting a model nobody loaded still records its full row before', async () => {
+    const modelId = await createModel();
+    const rowBefore = await storedRow(TABLES.proxyModel, 'model_id', modelId);
+
+    await asActor(async (em) => {
+      // The entities declare no PrimaryKeyProp, so getReference's key type is `never`.
+      em.remove(em.getReference(ProxyModel, modelId as never));
+      await em.flush();
+    });
+
+    const deletes = (await auditRowsOf(modelId)).filter((row) => row.action === 'deleted');
+    expect(deletes).toHaveLength(1);
+    expect(deletes[0].before_value).toEqual(rowBefore);
+  });
+
+  it('a flush that changes two tables in one transaction writes one row for each', async () => {
+    const userId = `user-${randomUUID()}`;
+    const token = hashApiKey(`sk-${randomUUID()}`);
+
+    await asActor((em) =>
+      em.transactional(async (tx) => {
+        tx.create(User, { userId, userRole: 'internal_user', userEmail: 'someone@example.com' });
+        tx.create(VerificationToken, { token, userId, keyAlias: 'ci' });
+      }),
+    );
+
+    const userRows = await auditRowsOf(userId);
+    const keyRows = await auditRowsOf(token);
+    expect(userRows.map((row) => [row.action, row.table_name])).toEqual([['created', TABLES.user]]);
+    expect(keyRows.map((row) => [row.action, row.table_name])).toEqual([['created', TABLES.verificationToken]]);
+    expect(userRows[0].updated_values).toEqual(await storedRow(TABLES.user, 'user_id', userId));
+    expect(keyRows[0].updated_values).toEqual(await storedRow(TABLES.verificationToken, 'token', token));
+  });
+
+  it("a team's new alias row is audited under its serial id, the one the team points at", async () => {
+    const teamId = `team-${randomUUID()}`;
+
+    await asActor(async (em) => {
+      const aliases = em.create(TeamModelAliases, { aliases: { 'gpt-4o': `model_name_${teamId}_x` }, createdBy: ACTOR.userId, updatedBy: ACTOR.userId });
+      em.create(Team, { teamId, teamAlias: 'Platform', models: ['gpt-4o'], membersWithRoles: [{ user_id: 'u1', role: 'admin' }], modelAliases: aliases });
+      await em.flush();
+    });
+
+    const team = await storedRow(TABLES.team, 'team_id', teamId);
+    expect(team!.model_id).toEqual(expect.any(Number));
+    const [teamEntry] = await auditRowsOf(teamId);
+    expect(teamEntry.updated_values).toMatchObject({ team_id: teamId, model_id: team!.model_id, models: ['gpt-4o'], members_with_roles: [{ user_id: 'u1', role: 'admin' }] });
+    const aliasEntries = await auditRowsOf(String(team!.model_id));
+    expect(aliasEntries.map((row) => [row.action, row.table_name])).toEqual([['created', TABLES.teamModelAliases]]);
+    expect(aliasEntries[0].updated_values).toEqual(await storedRow(TABLES.teamModelAliases, 'id', team!.model_id as number));
+  });
+
+  it('an update that changes nothing writes no row', async () => {
+    const modelId = await createModel();
+
+    await asActor(async (em) => {
+      const model = await em.findOneOrFail(ProxyModel, { modelId });
+      model.modelName = `${model.modelName}`;
+      model.litellmParams = { ...model.litellmParams };
+      await em.flush();
+    });
+
+    expect((await auditRowsOf(modelId)).map((row) => row.action)).toEqual(['created']);
+  });
+
+  it('a change with no actor to attribute it to fails and writes nothing', async () => {
+    const modelsBefore = await countRows(TABLES.proxyModel);
+    const entriesBefore = await countRows(TABLES.auditLog);
+
+    const em = orm.em.fork();
+    newModel(em);
+    await expect(em.flush()).rejects.toThrow(UnattributedChangeError);
+    await expect(em.flush()).rejects.toThrow(/cannot be attributed/);
+
+    expect(await countRows(TABLES.proxyModel)).toBe(modelsBefore);
+    expect(await countRows(TABLES.auditLog)).toBe(entriesBefore);
+  });
+
+  it('when the audit row cannot be written, the whole transaction fails and nothing is written', async () => {
+    const teamId = `team-${randomUUID()}`;
+    const modelId = randomUUID();
+    const entriesBefore = await countRows(TABLES.auditLog);
+    await sql(`ALTER TABLE "${TABLES.auditLog}" ADD CONSTRAINT audit_reject CHECK (false) NOT VALID`);
+    try {
+      await expect(
+        asActor((em) =>
+          em.transactional(async (tx) => {
+            tx.create(Team, { teamId, teamAlias: 'Doomed' });
+            await tx.flush();
+            newModel(tx, { modelId });
+          }),
+        ),
+      ).rejects.toThrow(/audit_reject/);
+    } finally {
+      await sql(`ALTER TABLE "${TABLES.auditLog}" DROP CONSTRAINT audit_reject`);
+    }
+
+    expect(await storedRow(TABLES.team, 'team_id', teamId)).toBeUndefined();
+    expect(await storedRow(TABLES.proxyModel, 'model_id', modelId)).toBeUndefined();
+    expect(await countRows(TABLES.auditLog)).toBe(entriesBefore);
+  });
+});
