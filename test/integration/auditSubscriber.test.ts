@@ -157,8 +157,7 @@ describe.each(testDatabaseKinds())('the audit subscriber on %s', (kind) => {
     const rowBefore = await storedRow(TABLES.proxyModel, 'model_id', modelId);
 
     await asActor(async (em) => {
-      // The entities declare no PrimaryKeyProp, so getReference's key type is `never`.
-      em.remove(em.getReference(ProxyModel, modelId as never));
+      em.remove(em.getReference(ProxyModel, modelId));
       await em.flush();
     });
 
@@ -204,6 +203,29 @@ describe.each(testDatabaseKinds())('the audit subscriber on %s', (kind) => {
     expect(aliasEntries[0].updated_values).toEqual(await storedRow(TABLES.teamModelAliases, 'id', team!.model_id as number));
   });
 
+  it('giving an existing team its first alias row records the team update pointing at the new id', async () => {
+    const teamId = `team-${randomUUID()}`;
+    await asActor(async (em) => {
+      em.create(Team, { teamId, teamAlias: 'Research' });
+      await em.flush();
+    });
+
+    await asActor((em) =>
+      em.transactional(async (tx) => {
+        const team = await tx.findOneOrFail(Team, { teamId });
+        team.modelAliases = tx.create(TeamModelAliases, { aliases: { 'claude': `model_name_${teamId}_y` }, createdBy: ACTOR.userId, updatedBy: ACTOR.userId });
+        team.models = ['claude'];
+      }),
+    );
+
+    const team = await storedRow(TABLES.team, 'team_id', teamId);
+    expect(team!.model_id).toEqual(expect.any(Number));
+    const update = (await auditRowsOf(teamId)).find((row) => row.action === 'updated')!;
+    expect(update.before_value).toMatchObject({ model_id: null, models: [] });
+    expect(update.updated_values).toMatchObject({ model_id: team!.model_id, models: ['claude'] });
+    expect((await auditRowsOf(String(team!.model_id))).map((row) => row.action)).toEqual(['created']);
+  });
+
   it('an update that changes nothing writes no row', async () => {
     const modelId = await createModel();
 
@@ -223,8 +245,9 @@ describe.each(testDatabaseKinds())('the audit subscriber on %s', (kind) => {
 
     const em = orm.em.fork();
     newModel(em);
-    await expect(em.flush()).rejects.toThrow(UnattributedChangeError);
-    await expect(em.flush()).rejects.toThrow(/cannot be attributed/);
+    const flush = em.flush();
+    await expect(flush).rejects.toThrow(UnattributedChangeError);
+    await expect(flush).rejects.toThrow(/cannot be attributed/);
 
     expect(await countRows(TABLES.proxyModel)).toBe(modelsBefore);
     expect(await countRows(TABLES.auditLog)).toBe(entriesBefore);
