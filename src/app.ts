@@ -19,6 +19,7 @@ import { createLoaders } from './graphql/loaders';
 import { createHttpServer } from './server/createHttpServer';
 import { createErrorFormatter } from './server/formatError';
 import type { Logger } from './server/logger';
+import { createRequestLogPlugin } from './server/requestLog';
 import type { Services } from './services';
 
 export interface RunningApp {
@@ -115,6 +116,7 @@ async function serve(
     async checkReadiness() {
       await withTimeout(orm.em.getConnection().execute('select 1'), READINESS_TIMEOUT_MS);
     },
+    graphiql: settings.graphiql,
   });
   apollo = new ApolloServer<ApiContext>({
     schema: buildApiSchema(),
@@ -122,7 +124,16 @@ async function serve(
     includeStacktraceInErrorResponses: false,
     introspection: !settings.production,
     csrfPrevention: true,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
+    logger,
+    // main.ts owns SIGTERM/SIGINT. Apollo's own handlers would call stop() a second time, concurrently,
+    // and in @apollo/server 5.5.1 a concurrent stop() never resolves: the process would never exit.
+    stopOnTerminationSignals: false,
+    // GraphiQL is served by the HTTP layer (src/server/graphiql), not by Apollo's landing page.
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      createRequestLogPlugin(logger),
+    ],
   });
   await apollo.start();
   await new Promise<void>((resolve, reject) => {

@@ -1,9 +1,11 @@
-// node:http in front of Apollo: POST/GET /graphql, /healthz (process up), /readyz (database answers).
+// node:http in front of Apollo: POST/GET /graphql, GraphiQL for browsers, /healthz (process up), /readyz (database answers).
 import { randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { ApiContext } from '../graphql/context';
+import { GRAPHIQL_ASSETS_PATH, isBrowserNavigation, serveGraphiqlAsset, serveGraphiqlPage } from './graphiql/serveGraphiql';
 import { readRequestBody, RequestBodyTooLarge } from './readRequestBody';
+import { logRejectedRequest, runInRequestScope } from './requestLog';
 import type { Logger } from './logger';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -14,6 +16,8 @@ export interface HttpServerOptions {
   createContext(request: IncomingMessage, requestId: string): Promise<ApiContext>;
   /** Resolves when the database answers, rejects otherwise. */
   checkReadiness(): Promise<void>;
+  /** Serve GraphiQL to browsers at GET /graphql (off in production). */
+  graphiql: boolean;
   logger: Logger;
 }
 
@@ -38,19 +42,30 @@ async function route(options: HttpServerOptions, request: IncomingMessage, respo
       return sendJson(response, 503, { status: 'database unavailable' });
     }
   }
+  if (options.graphiql && url.pathname.startsWith(GRAPHIQL_ASSETS_PATH)) {
+    return serveGraphiqlAsset(request, response, url.pathname.slice(GRAPHIQL_ASSETS_PATH.length));
+  }
   if (url.pathname !== GRAPHQL_PATH) return sendJson(response, 404, { error: `Not found. The API is at ${GRAPHQL_PATH}.` });
-  return serveGraphql(options, request, response, url.search);
-}
-
-async function serveGraphql(options: HttpServerOptions, request: IncomingMessage, response: ServerResponse, search: string) {
+  if (options.graphiql && isBrowserNavigation(request)) return serveGraphiqlPage(response, GRAPHQL_PATH);
   const requestId = headerValue(request, 'x-request-id') ?? randomUUID();
   response.setHeader('x-request-id', requestId);
+  return runInRequestScope(requestId, () => serveGraphql(options, request, response, url.search, requestId));
+}
+
+async function serveGraphql(
+  options: HttpServerOptions,
+  request: IncomingMessage,
+  response: ServerResponse,
+  search: string,
+  requestId: string,
+): Promise<void> {
   let body: unknown;
   if (request.method === 'POST') {
     try {
       const text = await readRequestBody(request);
       body = text ? JSON.parse(text) : undefined;
     } catch (error) {
+      logRejectedRequest(options.logger, 'BAD_REQUEST');
       if (error instanceof RequestBodyTooLarge) return sendJson(response, 413, { errors: [{ message: 'Request body too large.', extensions: { code: 'BAD_REQUEST' } }] });
       return sendJson(response, 400, { errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }] });
     }

@@ -1,0 +1,118 @@
+// One structured log line per GraphQL request: request id, operation name, caller, duration, outcome.
+// Never the query text, variables or headers: they can hold keys and secrets.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { performance } from 'node:perf_hooks';
+import type { ApolloServerPlugin, GraphQLResponse } from '@apollo/server';
+import { getOperationAST, GraphQLError, type DocumentNode, type GraphQLFormattedError } from 'graphql';
+import type { ApiContext } from '../graphql/context';
+import type { Logger } from './logger';
+
+/** Longer client-sent operation names are cut: the log is not a place to store what clients send. */
+export const MAX_LOGGED_OPERATION_NAME_LENGTH = 100;
+
+export const REQUEST_LOG_MESSAGE = 'graphql request';
+
+export interface RequestLogLine {
+  requestId?: string;
+  operationName: string | null;
+  /** The caller's user id; null when no valid key was sent. */
+  userId: string | null;
+  /** From the HTTP request's arrival (body read and key lookup included) to the response. */
+  durationMs: number;
+  /** ok: no errors; error: the operation ran and answered errors; rejected: it never ran. */
+  outcome: 'ok' | 'error' | 'rejected';
+  /** extensions.code of each distinct error, as the client saw it. */
+  errorCodes?: string[];
+}
+
+interface RequestScope {
+  requestId: string;
+  startedAt: number;
+}
+
+// Carries the request id and start time from the HTTP layer to Apollo's hooks, which see neither.
+const requestScope = new AsyncLocalStorage<RequestScope>();
+
+/** Runs the handling of one HTTP request so that its log line can name it and time it. */
+export function runInRequestScope<T>(requestId: string, handle: () => Promise<T>): Promise<T> {
+  return requestScope.run({ requestId, startedAt: performance.now() }, handle);
+}
+
+/** The id of the request being handled, for any log line written while handling it. */
+export function currentRequestId(): string | undefined {
+  return requestScope.getStore()?.requestId;
+}
+
+/** Logs a request refused before Apollo saw it (body not JSON, too large). */
+export function logRejectedRequest(logger: Logger, code: string): void {
+  logger.info(rejectedLine([code]), REQUEST_LOG_MESSAGE);
+}
+
+export function createRequestLogPlugin(logger: Logger): ApolloServerPlugin<ApiContext> {
+  return {
+    async requestDidStart() {
+      const startedAt = requestScope.getStore()?.startedAt ?? performance.now();
+      return {
+        async willSendResponse({ contextValue, operationName, request, document, response }) {
+          const errorCodes = distinctCodes(responseErrors(response));
+          const { principal } = contextValue;
+          const line: RequestLogLine = {
+            requestId: contextValue.requestId,
+            operationName: truncate(operationName ?? request.operationName ?? nameInDocument(document)),
+            userId: principal.authenticated ? principal.userId : null,
+            durationMs: elapsedSince(startedAt),
+            outcome: errorCodes.length ? 'error' : 'ok',
+            ...(errorCodes.length ? { errorCodes } : {}),
+          };
+          logger.info(line, REQUEST_LOG_MESSAGE);
+        },
+      };
+    },
+    // Bad HTTP requests (CSRF check, missing query) and failed context creation never reach requestDidStart.
+    async invalidRequestWasReceived({ error }) {
+      logger.info(rejectedLine([(error instanceof GraphQLError && codeOf(error)) || 'BAD_REQUEST']), REQUEST_LOG_MESSAGE);
+    },
+    async contextCreationDidFail() {
+      logger.info(rejectedLine(['INTERNAL_SERVER_ERROR']), REQUEST_LOG_MESSAGE);
+    },
+  };
+}
+
+function rejectedLine(errorCodes: string[]): RequestLogLine {
+  const scope = requestScope.getStore();
+  return {
+    requestId: scope?.requestId,
+    operationName: null,
+    userId: null,
+    durationMs: scope ? elapsedSince(scope.startedAt) : 0,
+    outcome: 'rejected',
+    errorCodes,
+  };
+}
+
+function responseErrors(response: GraphQLResponse): readonly GraphQLFormattedError[] {
+  const result = response.body.kind === 'single' ? response.body.singleResult : response.body.initialResult;
+  return result.errors ?? [];
+}
+
+function distinctCodes(errors: readonly GraphQLFormattedError[]): string[] {
+  return [...new Set(errors.map((error) => codeOf(error) ?? 'INTERNAL_SERVER_ERROR'))];
+}
+
+function codeOf(error: { extensions?: Record<string, unknown> }): string | undefined {
+  const code = error.extensions?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** The operation's name when validation failed before Apollo resolved it. */
+function nameInDocument(document: DocumentNode | undefined): string | null {
+  return (document && getOperationAST(document)?.name?.value) ?? null;
+}
+
+function truncate(name: string | null): string | null {
+  return name && name.length > MAX_LOGGED_OPERATION_NAME_LENGTH ? `${name.slice(0, MAX_LOGGED_OPERATION_NAME_LENGTH)}…` : name;
+}
+
+function elapsedSince(startedAt: number): number {
+  return Math.round((performance.now() - startedAt) * 10) / 10;
+}

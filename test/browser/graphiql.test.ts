@@ -1,0 +1,144 @@
+// GraphiQL in real headless Chromium (Debian's /usr/bin/chromium driven by playwright-core, never a
+// downloaded browser): the page this server serves runs a query with the key pasted into the headers
+// editor, and nothing it loads comes from anywhere but this server.
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { createTestDatabase, type TestDatabase } from '../support/testDatabases';
+import { startTestServer, TEST_MASTER_KEY, type TestServer } from '../support/testServer';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const SCREENSHOT = path.resolve(__dirname, '../../test-artifacts/graphiql.png');
+const QUERY_EDITOR = '.graphiql-query-editor .monaco-editor';
+const HEADERS_EDITOR = '.graphiql-editor-tool .graphiql-editor:not(.hidden) .monaco-editor';
+const RESPONSE_PANE = '.graphiql-response';
+
+describe('GraphiQL at GET /graphql', () => {
+  let database: TestDatabase;
+  let server: TestServer;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does it)`);
+    database = await createTestDatabase('pglite');
+    server = await startTestServer(database);
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await database?.drop();
+  });
+
+  describe('in a browser', () => {
+    let userDataDir: string;
+    let context: BrowserContext;
+    let page: Page;
+    const requestedUrls: string[] = [];
+    const pageErrors: string[] = [];
+
+    beforeAll(async () => {
+      userDataDir = mkdtempSync(path.join(os.tmpdir(), 'mag-chromium-'));
+      context = await chromium.launchPersistentContext(userDataDir, {
+        executablePath: CHROMIUM,
+        args: CHROMIUM_ARGS,
+        headless: true,
+        viewport: { width: 1600, height: 900 },
+      });
+      // Anything not addressed to this server is refused, so a page that needed a CDN would break here.
+      await context.route(
+        (url) => url.hostname !== '127.0.0.1',
+        (route) => route.abort('blockedbyclient'),
+      );
+      page = context.pages()[0] ?? (await context.newPage());
+      page.on('request', (request) => requestedUrls.push(request.url()));
+      page.on('pageerror', (error) => pageErrors.push(error.message));
+      page.on('console', (message) => {
+        if (message.type() === 'error') pageErrors.push(message.text());
+      });
+    });
+    afterAll(async () => {
+      await context?.close();
+      rmSync(userDataDir, { recursive: true, force: true });
+    });
+
+    it('runs { me { role } } with the master key pasted into the headers editor', async () => {
+      await page.goto(`${server.url}/graphql`);
+
+      await replaceEditorText(page, QUERY_EDITOR, '{ me { role } }');
+      await replaceEditorText(page, HEADERS_EDITOR, `{"Authorization": "Bearer ${TEST_MASTER_KEY}"}`);
+      await page.locator('.graphiql-execute-button').click();
+
+      const response = page.locator(RESPONSE_PANE);
+      await response.getByText('PROXY_ADMIN').waitFor();
+      expect(JSON.parse(textOf(await response.innerText()))).toEqual({ data: { me: { role: 'PROXY_ADMIN' } } });
+
+      mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
+      await page.screenshot({ path: SCREENSHOT });
+    });
+
+    it('loaded everything from this server and nothing from anywhere else', () => {
+      expect(requestedUrls.length).toBeGreaterThan(0);
+      expect(requestedUrls.filter((url) => new URL(url).hostname !== '127.0.0.1')).toEqual([]);
+      expect(pageErrors).toEqual([]);
+    });
+  });
+
+  it('keeps serving GraphQL to a client that GETs /graphql without asking for HTML', async () => {
+    const response = await fetch(`${server.url}/graphql?query=${encodeURIComponent('{ me { authenticated } }')}`, {
+      headers: { accept: 'application/json', 'apollo-require-preflight': 'true' },
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ data: { me: { authenticated: false } } });
+  });
+
+  it('serves the page with a CSP that allows this origin only', async () => {
+    const response = await fetch(`${server.url}/graphql`, { headers: { accept: 'text/html' } });
+    expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(response.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(await response.text()).not.toMatch(/https?:\/\//);
+  });
+
+  it('serves only the files of the bundle, revalidated by ETag', async () => {
+    const script = await fetch(`${server.url}/graphiql/graphiql.js`);
+    expect(script.status).toBe(200);
+    expect(script.headers.get('content-type')).toMatch(/^text\/javascript/);
+    const etag = script.headers.get('etag')!;
+    await script.arrayBuffer();
+    expect((await fetch(`${server.url}/graphiql/graphiql.js`, { headers: { 'if-none-match': etag } })).status).toBe(304);
+
+    expect((await fetch(`${server.url}/graphiql/unknown.js`)).status).toBe(404);
+    expect((await fetch(`${server.url}/graphiql/%2e%2e%2fpackage.json`)).status).toBe(404);
+  });
+
+  it('is off when settings.graphiql is false (GRAPHIQL=false, or NODE_ENV=production)', async () => {
+    await server.stop();
+    server = await startTestServer(database, { graphiql: false });
+    const page = await fetch(`${server.url}/graphql`, { headers: { accept: 'text/html' } });
+    expect(page.headers.get('content-type')).not.toMatch(/^text\/html/);
+    expect((await fetch(`${server.url}/graphiql/graphiql.js`)).status).toBe(404);
+  });
+});
+
+/** Clicks into a monaco editor, selects everything and types the text as a user would. */
+async function replaceEditorText(page: Page, editorSelector: string, text: string): Promise<void> {
+  const editor = page.locator(editorSelector);
+  await editor.click();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.type(text);
+  expect(textOf(await editor.locator('.view-lines').innerText())).toBe(text);
+}
+
+/** Monaco renders spaces as non-breaking spaces. */
+function textOf(renderedText: string): string {
+  return renderedText.replace(/\u00a0/g, ' ');
+}
