@@ -5,9 +5,11 @@ import { StartupError } from './errors/StartupError';
 import { createLogger } from './server/logger';
 
 async function main(): Promise<void> {
-  const logger = createLogger();
+  let logger;
   let app;
   try {
+    // Inside the try: an invalid LOG_LEVEL is a startup error like any other setting.
+    logger = createLogger();
     app = await startApp(loadSettings(), logger);
   } catch (error) {
     if (error instanceof StartupError) {

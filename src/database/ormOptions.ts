@@ -32,6 +32,9 @@ export function ormOptions({ databaseUrl, poolSize }: OrmOptionsInput): Options 
       silent: true,
     },
     discovery: { warnWhenNoEntities: true },
+    // MikroORM creates a missing database by default: a mistyped DATABASE_URL would then start on an empty
+    // database instead of the proxy's. Name an existing one, or fail at start.
+    ensureDatabase: false,
     debug: false,
   });
 }

@@ -16,6 +16,13 @@ export class StartupError extends Error {
         `move the directory away or set DATA_DIR to another one`,
     );
   }
+
+  static embeddedDatabaseInUse(dataDir: string, pid: number, lockFile: string): StartupError {
+    return new StartupError(
+      `the embedded database in ${dataDir} is in use by process ${pid} (another server or npm run migrate); ` +
+        `stop it first, or delete ${lockFile} if no such process is running`,
+    );
+  }
 }
 
 export function describeCause(cause: unknown): string {
