@@ -16,7 +16,7 @@ import type { Services } from '../services';
 import { mergeWhereNullKeeps, mergeWhereNullRemoves } from './mergePatch';
 import type { AddModelInput, PatchModelInput, UpdateModelInput } from './model.input';
 import { ModelSource, type ModelNode } from './model.type';
-import { attachModelToTeam, detachModelFromTeam, publicNameOf, TEAM_PUBLIC_NAME_KEY, teamIdOf, teamModelStoredName } from './teamModels';
+import { attachModelToTeam, detachModelFromTeam, lockTeamsInOrder, publicNameOf, TEAM_PUBLIC_NAME_KEY, teamIdOf, teamModelStoredName } from './teamModels';
 import { validateAddModelInput, validatePatchModelInput, validateUpdateModelInput, requireIdentifier } from './validateModelInput';
 
 export class ModelService {
@@ -26,7 +26,8 @@ export class ModelService {
   ) {}
 
   /** A model the caller may see, from the database or the config file; null otherwise. */
-  async findVisible(principal: AuthenticatedPrincipal, id: string): Promise<ModelNode | null> {
+  async findVisible(principal: AuthenticatedPrincipal, rawId: string): Promise<ModelNode | null> {
+    const id = requireIdentifier(rawId, 'id');
     const configModel = this.findConfigModel(id);
     const node = configModel ? configModelNode(configModel) : await this.findStored(id);
     return node && canSeeModelOfTeam(principal, node.teamId) ? node : null;
@@ -103,6 +104,8 @@ export class ModelService {
         modelName = teamModelStoredName(newTeam);
       }
       const newPublicName = publicNameOf(modelName, modelInfo);
+      // A move in the opposite direction at the same time would otherwise lock the two teams the other way round.
+      if (oldTeam && newTeam && oldTeam !== newTeam) await lockTeamsInOrder(em, [oldTeam, newTeam]);
       if (oldTeam && (oldTeam !== newTeam || oldPublicName !== newPublicName)) {
         await detachModelFromTeam(em, oldTeam, { modelId: id, publicName: oldPublicName, storedName: before.modelName }, principal.userId);
       }
@@ -142,7 +145,8 @@ export class ModelService {
   private async lockForChange(em: EntityManager, principal: AuthenticatedPrincipal, id: string): Promise<ProxyModel> {
     const model = await em.findOne(ProxyModel, { modelId: id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
     if (!model) {
-      if (this.findConfigModel(id)) {
+      const configModel = this.findConfigModel(id);
+      if (configModel && canSeeModelOfTeam(principal, teamIdOf(configModel.modelInfo))) {
         throw ApiError.badInput(`Model ${JSON.stringify(id)} is defined in the config file ${this.services.configFile} and cannot be changed through the API.`);
       }
       throw ApiError.notFound('Model', id);

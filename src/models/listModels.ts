@@ -5,11 +5,13 @@ import { canSeeModelOfTeam, seesEverything } from '../auth/accessRules';
 import type { AuthenticatedPrincipal } from '../auth/Principal';
 import type { ConfigModel } from '../config/configFileModels';
 import { ProxyModel } from '../database/entities/ProxyModel';
+import { hydrateForReading } from '../database/hydrateForReading';
 import { TABLES } from '../database/tables';
 import { decodeCursor, encodeCursor, pageSize, toConnection, type Connection } from '../graphql/connection';
 import type { ModelFilter } from './model.input';
 import { ModelSource, type ModelNode } from './model.type';
 import { configModelNode, storedModelNode } from './ModelService';
+import { validateModelFilter } from './validateModelInput';
 
 /** model_info->team_id, also for rows where an older proxy stored model_info as a JSON-encoded string. */
 const MODEL_INFO_SQL = `(CASE WHEN jsonb_typeof(model_info) = 'string' THEN (model_info #>> '{}')::jsonb ELSE model_info END)`;
@@ -18,11 +20,18 @@ const PUBLIC_NAME_SQL = `(${MODEL_INFO_SQL} ->> 'team_public_model_name')`;
 
 type ModelCursor = { config: number } | { createdAt: string; id: string };
 
+/** Exactly what encodeCursor writes: a config position, or a UTC ISO timestamp and an id the database can compare. */
 function isModelCursor(value: unknown): value is ModelCursor {
   if (typeof value !== 'object' || value === null) return false;
   const cursor = value as Record<string, unknown>;
-  if ('config' in cursor) return Number.isInteger(cursor.config);
-  return typeof cursor.createdAt === 'string' && !Number.isNaN(Date.parse(cursor.createdAt)) && typeof cursor.id === 'string';
+  if ('config' in cursor) return Number.isSafeInteger(cursor.config) && (cursor.config as number) >= 0;
+  return isIsoTimestamp(cursor.createdAt) && typeof cursor.id === 'string' && !cursor.id.includes('\u0000');
+}
+
+function isIsoTimestamp(value: unknown): value is string {
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(value)) return false;
+  const time = Date.parse(value);
+  return !Number.isNaN(time) && new Date(time).toISOString() === value;
 }
 
 interface Page<Row> {
@@ -38,6 +47,7 @@ export async function listModels(
   first: number | null | undefined,
   after: string | null | undefined,
 ): Promise<Connection<ModelNode>> {
+  validateModelFilter(filter);
   const limit = pageSize(first);
   const cursor = after ? decodeCursor(after, isModelCursor) : undefined;
 
@@ -109,7 +119,7 @@ async function queryStoredModels(
     `SELECT * FROM "${TABLES.proxyModel}" ${pageWhere} ORDER BY created_at, model_id LIMIT ?`,
     [...pageParams, limit],
   );
-  return { rows: rows.map((row) => storedModelNode(em.map(ProxyModel, row))), total: Number(count) };
+  return { rows: rows.map((row) => storedModelNode(hydrateForReading(em, ProxyModel, row))), total: Number(count) };
 }
 
 function escapeLike(text: string): string {

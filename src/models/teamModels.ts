@@ -26,16 +26,28 @@ export function publicNameOf(modelName: string, modelInfo: JsonObject | null | u
   return typeof publicName === 'string' && publicName !== '' ? publicName : modelName;
 }
 
-/** Loads and locks the team, so concurrent changes to its aliases and models list cannot lose each other. */
-async function lockTeam(em: EntityManager, teamId: string): Promise<Team> {
-  const team = await em.findOne(Team, { teamId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true, populate: ['modelAliases'] });
-  if (!team) throw ApiError.badInput(`modelInfo.team_id ${JSON.stringify(teamId)} is not an existing team.`);
+/**
+ * Locks the team, then loads its aliases row, so concurrent changes to either cannot lose each other.
+ * Two statements on purpose: a locking read that had to wait returns the team's latest version but rows
+ * joined to it as they were before the wait, so a joined aliases row created meanwhile would be missed.
+ */
+async function lockTeam(em: EntityManager, teamId: string): Promise<Team | null> {
+  const team = await em.findOne(Team, { teamId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+  if (team) await em.populate(team, ['modelAliases'], { refresh: true });
   return team;
+}
+
+/** Locks teams in one order (by id), so two changes that each touch the same two teams cannot deadlock. */
+export async function lockTeamsInOrder(em: EntityManager, teamIds: readonly string[]): Promise<void> {
+  for (const teamId of [...new Set(teamIds)].sort()) {
+    await em.findOne(Team, { teamId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+  }
 }
 
 /** Makes `publicName` resolve to `storedName` for the team: alias row (created when missing) and models list. */
 export async function attachModelToTeam(em: EntityManager, teamId: string, publicName: string, storedName: string, actor: string): Promise<void> {
   const team = await lockTeam(em, teamId);
+  if (!team) throw ApiError.badInput(`modelInfo.team_id ${JSON.stringify(teamId)} is not an existing team.`);
   if (!team.modelAliases) {
     team.modelAliases = em.create(TeamModelAliases, { aliases: {}, createdBy: actor, updatedBy: actor });
   }
@@ -48,27 +60,32 @@ export async function attachModelToTeam(em: EntityManager, teamId: string, publi
   team.updatedAt = new Date();
 }
 
-/** Undoes attachModelToTeam for one model, leaving names that other models of the team still use. */
+/**
+ * Undoes attachModelToTeam for one model. While another model of the team still uses the public name,
+ * the name stays in `models` and the alias points at that model instead of the one going away.
+ */
 export async function detachModelFromTeam(
   em: EntityManager,
   teamId: string,
   model: { modelId: string; publicName: string; storedName: string },
   actor: string,
 ): Promise<void> {
-  const team = await em.findOne(Team, { teamId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true, populate: ['modelAliases'] });
+  const team = await lockTeam(em, teamId);
   if (!team) return;
+  // The latest other model with the name, as the alias would point at it had that model been added last.
+  const successor = await em.findOne(
+    ProxyModel,
+    { modelId: { $ne: model.modelId }, modelInfo: { team_id: teamId, [TEAM_PUBLIC_NAME_KEY]: model.publicName } },
+    { orderBy: { createdAt: 'desc', modelId: 'desc' } },
+  );
   const aliasRow = team.modelAliases;
   if (aliasRow?.aliases?.[model.publicName] === model.storedName) {
     const { [model.publicName]: _removed, ...rest } = aliasRow.aliases;
-    aliasRow.aliases = rest;
+    aliasRow.aliases = successor ? { ...rest, [model.publicName]: successor.modelName } : rest;
     aliasRow.updatedBy = actor;
     aliasRow.updatedAt = new Date();
   }
-  const stillUsed = await em.count(ProxyModel, {
-    modelId: { $ne: model.modelId },
-    modelInfo: { team_id: teamId, [TEAM_PUBLIC_NAME_KEY]: model.publicName },
-  });
-  if (stillUsed === 0 && team.models?.includes(model.publicName)) {
+  if (!successor && team.models?.includes(model.publicName)) {
     team.models = team.models.filter((name) => name !== model.publicName);
     team.updatedAt = new Date();
   }

@@ -2,7 +2,7 @@
 // Every failure is BAD_USER_INPUT with a message naming the field.
 import type { JsonObject } from '../database/entities/columns';
 import { ApiError } from '../errors/ApiError';
-import type { AddModelInput, PatchModelInput, UpdateModelInput } from './model.input';
+import type { AddModelInput, ModelFilter, PatchModelInput, UpdateModelInput } from './model.input';
 
 export const MAX_MODEL_NAME_LENGTH = 256;
 export const MAX_ID_LENGTH = 256;
@@ -59,6 +59,12 @@ export function validatePatchModelInput(patch: PatchModelInput): ModelPatch {
     if (result.modelInfo.team_id !== null) optionalIdentifier(result.modelInfo.team_id, 'patch.modelInfo.team_id');
   }
   return result;
+}
+
+/** The models query's filter: its strings must be ones the database can compare. */
+export function validateModelFilter(filter: ModelFilter | null | undefined): void {
+  if (filter?.modelName != null) rejectNulCharacters(filter.modelName, 'filter.modelName');
+  if (filter?.teamId != null) rejectNulCharacters(filter.teamId, 'filter.teamId');
 }
 
 export function requireIdentifier(value: unknown, field: string): string {

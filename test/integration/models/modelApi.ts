@@ -1,0 +1,136 @@
+// What the model integration tests share: a server per database, the model operations as a client
+// sends them, and the rows they are checked against (read with the server's own SQL connection).
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Settings } from '../../../src/config/settings';
+import { TABLES } from '../../../src/database/tables';
+import { MODEL_FIELDS } from '../../support/fixtures';
+import { createTestDatabase, type DatabaseKind, type TestDatabase } from '../../support/testDatabases';
+import { startTestServer, TEST_MASTER_KEY, type GraphqlResponse, type TestServer } from '../../support/testServer';
+
+export const ADD_MODEL = `mutation Add($input: AddModelInput!) { addModel(input: $input) { ${MODEL_FIELDS} } }`;
+export const UPDATE_MODEL = `mutation Update($input: UpdateModelInput!) { updateModel(input: $input) { ${MODEL_FIELDS} } }`;
+export const PATCH_MODEL = `mutation Patch($id: ID!, $patch: PatchModelInput!) { patchModel(id: $id, patch: $patch) { ${MODEL_FIELDS} } }`;
+export const DELETE_MODEL = `mutation Delete($id: ID!) { deleteModel(id: $id) { id message model { ${MODEL_FIELDS} } } }`;
+export const MODEL = `query Model($id: ID!) { model(id: $id) { ${MODEL_FIELDS} } }`;
+export const MODELS = `query Models($filter: ModelFilter, $first: Int, $after: String) {
+  models(filter: $filter, first: $first, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { cursor node { ${MODEL_FIELDS} } }
+  }
+}`;
+
+export const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+export interface ServerHandle {
+  database: TestDatabase;
+  server: TestServer;
+}
+
+/** A fresh database and a server over it for the enclosing describe block; `settings` is read in beforeAll. */
+export function serverForEachFile(kind: DatabaseKind, settings: () => Partial<Settings> = () => ({})): ServerHandle {
+  const handle = {} as ServerHandle;
+  beforeAll(async () => {
+    handle.database = await createTestDatabase(kind);
+    handle.server = await startTestServer(handle.database, settings());
+  });
+  afterAll(async () => {
+    await handle.server?.stop();
+    await handle.database?.drop();
+  });
+  return handle;
+}
+
+/** A proxy-format config file in a fresh temporary folder; returns its path. */
+export function writeConfigFile(yaml: string): string {
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'mag-config-')), 'config.yaml');
+  writeFileSync(file, yaml);
+  return file;
+}
+
+export type StoredModelRow = {
+  model_id: string;
+  model_name: string;
+  litellm_params: Record<string, unknown>;
+  model_info: Record<string, unknown> | null;
+  created_at: Date;
+  created_by: string;
+  updated_at: Date;
+  updated_by: string;
+};
+
+/** The row as stored; its timestamps (timestamp(3) holding UTC, read as text) as Dates. */
+export async function storedModel(server: TestServer, id: string): Promise<StoredModelRow | undefined> {
+  const [row] = await server.sql<StoredModelRow>(`select * from "${TABLES.proxyModel}" where model_id = ?`, [id]);
+  return row && { ...row, created_at: utcTimestamp(row.created_at), updated_at: utcTimestamp(row.updated_at) };
+}
+
+function utcTimestamp(value: Date | string): Date {
+  return value instanceof Date ? value : new Date(`${value.replace(' ', 'T')}Z`);
+}
+
+export interface AuditRow {
+  action: string;
+  table_name: string;
+  object_id: string;
+  changed_by: string;
+  before_value: Record<string, unknown> | null;
+  updated_values: Record<string, unknown> | null;
+}
+
+export function auditRowsOf(server: TestServer, objectId: string, action?: string): Promise<AuditRow[]> {
+  return action
+    ? server.sql<AuditRow>(`select * from "${TABLES.auditLog}" where object_id = ? and action = ? order by updated_at, id`, [objectId, action])
+    : server.sql<AuditRow>(`select * from "${TABLES.auditLog}" where object_id = ? order by updated_at, id`, [objectId]);
+}
+
+/** Row counts of every table a model mutation may write: equal before and after means nothing was written. */
+export async function rowCounts(server: TestServer): Promise<Record<string, number>> {
+  const tables = [TABLES.proxyModel, TABLES.auditLog, TABLES.teamModelAliases, TABLES.team];
+  const counts = await Promise.all(
+    tables.map(async (table) => Number((await server.sql<{ count: string }>(`select count(*) as count from "${table}"`))[0].count)),
+  );
+  return Object.fromEntries(tables.map((table, index) => [table, counts[index]]));
+}
+
+/** The one error of a response, asserted to carry `code`. */
+export function expectError(response: GraphqlResponse, code: string) {
+  expect(response.errors?.map((error) => error.extensions?.code)).toEqual([code]);
+  return response.errors![0];
+}
+
+/** Runs `operation` and asserts it wrote no row to any table a model mutation touches. */
+export async function expectNothingWritten<T>(server: TestServer, operation: () => Promise<T>): Promise<T> {
+  const before = await rowCounts(server);
+  const result = await operation();
+  expect(await rowCounts(server)).toEqual(before);
+  return result;
+}
+
+/** The response body exactly as the client receives it, for checks on what it contains anywhere. */
+export async function rawGraphql(server: TestServer, query: string, variables?: Record<string, unknown>, key: string = TEST_MASTER_KEY): Promise<string> {
+  const response = await fetch(`${server.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  return response.text();
+}
+
+export async function teamRow(server: TestServer, teamId: string) {
+  const [team] = await server.sql<{ models: string[] | null; model_id: number | null }>(
+    `select models, model_id from "${TABLES.team}" where team_id = ?`,
+    [teamId],
+  );
+  return team;
+}
+
+export async function teamAliases(server: TestServer, teamId: string): Promise<Record<string, string> | null> {
+  const [row] = await server.sql<{ aliases: Record<string, string> | null }>(
+    `select a.aliases from "${TABLES.teamModelAliases}" a join "${TABLES.team}" t on t.model_id = a.id where t.team_id = ?`,
+    [teamId],
+  );
+  return row ? row.aliases : null;
+}

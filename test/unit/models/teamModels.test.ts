@@ -1,0 +1,38 @@
+import { publicNameOf, TEAM_PUBLIC_NAME_KEY, teamIdOf, teamModelStoredName } from '../../../src/models/teamModels';
+
+const UUID_V4 = '[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}';
+
+describe('teamModelStoredName', () => {
+  it('is model_name_<team_id>_<uuid>, as the proxy names team models', () => {
+    expect(teamModelStoredName('team-1', '00000000-0000-4000-8000-000000000000')).toBe('model_name_team-1_00000000-0000-4000-8000-000000000000');
+  });
+
+  it('draws a new uuid v4 each time when none is given', () => {
+    const first = teamModelStoredName('team-1');
+    expect(first).toMatch(new RegExp(`^model_name_team-1_${UUID_V4}$`));
+    expect(teamModelStoredName('team-1')).not.toBe(first);
+  });
+});
+
+describe('teamIdOf', () => {
+  it('is model_info.team_id when it is a non-empty string', () => {
+    expect(teamIdOf({ team_id: 'team-1' })).toBe('team-1');
+  });
+
+  it.each([[undefined], [null], [{}], [{ team_id: '' }], [{ team_id: null }], [{ team_id: 7 }]])('is null for %p', (modelInfo) => {
+    expect(teamIdOf(modelInfo as Record<string, unknown> | null | undefined)).toBeNull();
+  });
+});
+
+describe('publicNameOf', () => {
+  it('is team_public_model_name for a team model', () => {
+    expect(publicNameOf('model_name_team-1_uuid', { [TEAM_PUBLIC_NAME_KEY]: 'gpt-4o' })).toBe('gpt-4o');
+  });
+
+  it.each([[undefined], [null], [{}], [{ [TEAM_PUBLIC_NAME_KEY]: '' }], [{ [TEAM_PUBLIC_NAME_KEY]: 3 }]])(
+    'falls back to the stored name for model_info %p',
+    (modelInfo) => {
+      expect(publicNameOf('gpt-4o', modelInfo as Record<string, unknown> | null | undefined)).toBe('gpt-4o');
+    },
+  );
+});
