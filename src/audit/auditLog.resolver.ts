@@ -10,7 +10,7 @@ import { ModelNode } from '../models/model.type';
 import { configModelNode, storedModelNode } from '../models/ModelService';
 import { AuditLogFilter } from './auditLog.input';
 import { AuditLogNode } from './auditLog.type';
-import { findVisibleAuditLog, isModelAuditEntry, listAuditLogs } from './auditLogQueries';
+import { findVisibleAuditLog, isModelAuditEntry, listAuditLogs, type AuditLogPage } from './auditLogQueries';
 import { maskAuditSnapshot } from './maskAuditSnapshot';
 
 const AuditLogConnection = ConnectionType(AuditLogNode, 'AuditLog');
@@ -62,6 +62,14 @@ export class AuditLogResolver {
   }
 }
 
+@Resolver(() => AuditLogConnection)
+export class AuditLogConnectionResolver {
+  @FieldResolver(() => Int)
+  totalCount(@Root() page: AuditLogPage): Promise<number> {
+    return page.countAll();
+  }
+}
+
 @Resolver(() => ModelNode)
 export class ModelHistoryResolver {
   @FieldResolver(() => [AuditLogNode], {
@@ -69,7 +77,7 @@ export class ModelHistoryResolver {
     description: "This model's audit entries, newest first. Null (with a FORBIDDEN error) where the caller may not read them, so one hidden history does not void a whole list.",
   })
   @Auth({ rule: AuthRule.AUDIT_READER })
-  auditLogs(@Root() model: ModelNode, @Ctx() { loaders }: ApiContext, @Arg('first', () => Int, { nullable: true }) first?: number): Promise<AuditLogNode[]> {
-    return loaders.modelAuditLogs(pageSize(first ?? DEFAULT_MODEL_HISTORY_SIZE)).load(model.id);
+  auditLogs(@Root() model: ModelNode, @Ctx() context: ApiContext, @Arg('first', () => Int, { nullable: true }) first?: number): Promise<AuditLogNode[]> {
+    return context.loaders.modelAuditLogs(pageSize(first ?? DEFAULT_MODEL_HISTORY_SIZE), requireAuthenticated(context.principal)).load(model.id);
   }
 }

@@ -9,6 +9,3 @@ export const TABLES = {
 } as const;
 
 export type TableName = (typeof TABLES)[keyof typeof TABLES];
-
-/** Older proxies wrote model changes to the audit log under the alias table's name. */
-export const MODEL_AUDIT_TABLE_NAMES: readonly string[] = [TABLES.proxyModel, TABLES.teamModelAliases];

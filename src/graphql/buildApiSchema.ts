@@ -8,10 +8,10 @@ import { PrincipalResolver } from '../auth/principal.resolver';
 import { withAuthDirective } from '../auth/Auth';
 import { ModelResolver } from '../models/model.resolver';
 import { AdminResolver } from '../admin/admin.resolver';
-import { AuditLogResolver, ModelHistoryResolver } from '../audit/auditLog.resolver';
+import { AuditLogConnectionResolver, AuditLogResolver, ModelHistoryResolver } from '../audit/auditLog.resolver';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-const RESOLVERS: NonEmptyArray<Function> = [PrincipalResolver, ModelResolver, ModelHistoryResolver, AuditLogResolver, AdminResolver];
+const RESOLVERS: NonEmptyArray<Function> = [PrincipalResolver, ModelResolver, ModelHistoryResolver, AuditLogResolver, AuditLogConnectionResolver, AdminResolver];
 
 export function buildApiSchema(): GraphQLSchema {
   return withAuthDirective(
