@@ -4,6 +4,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Team } from '../database/entities/Team';
 import { User } from '../database/entities/User';
 import { VerificationToken } from '../database/entities/VerificationToken';
+import { aliasedColumnsSql, hydrateAliasedForReading } from '../database/hydrateForReading';
+import { TABLES } from '../database/tables';
 import { hashApiKey } from '../crypto/hashApiKey';
 import { anonymous, MASTER_KEY_USER_ID, type Principal } from './Principal';
 import { parseStoredRole, UserRole } from './UserRole';
@@ -14,11 +16,9 @@ export type HeaderLookup = (name: string) => string | undefined;
 /** `Authorization: Bearer <key>`, else `x-litellm-api-key: <key>`. */
 export function extractApiKey(header: HeaderLookup): string | undefined {
   const authorization = header('authorization')?.trim();
-  if (authorization) {
-    const match = /^Bearer\s+(.+)$/i.exec(authorization);
-    return match ? match[1].trim() : authorization;
-  }
-  return header('x-litellm-api-key')?.trim() || undefined;
+  // A bare `Bearer` carries no key: fall back to the other header, as when Authorization is absent.
+  const fromAuthorization = authorization?.replace(/^Bearer(\s+|$)/i, '').trim();
+  return fromAuthorization || header('x-litellm-api-key')?.trim() || undefined;
 }
 
 /** Constant-time comparison whatever the lengths: both sides are hashed first. */
@@ -41,18 +41,18 @@ export async function resolvePrincipal(
   const invalid = anonymous('The API key is not valid.');
   if (!apiKey.startsWith('sk-')) return invalid;
 
-  const token = await em.findOne(VerificationToken, { token: keyHash });
-  if (!token || token.blocked) return invalid;
+  const found = await findKeyWithUserAndTeam(em, keyHash);
+  if (!found) return invalid;
+  const { token, user, team } = found;
+  if (token.blocked) return anonymous('The API key is blocked.');
   if (token.expires && token.expires.getTime() <= now.getTime()) return anonymous('The API key has expired.');
 
   let role = UserRole.INTERNAL_USER;
   if (token.userId) {
-    const user = await em.findOne(User, { userId: token.userId });
     // A key whose user was deleted grants nothing.
-    if (!user) return invalid;
+    if (!user) return anonymous("The API key's user no longer exists.");
     role = parseStoredRole(user.userRole);
   }
-  const team = token.teamId ? await em.findOne(Team, { teamId: token.teamId }) : null;
   if (team?.blocked) return anonymous("The API key's team is blocked.");
   return {
     authenticated: true,
@@ -61,5 +61,23 @@ export async function resolvePrincipal(
     teamId: team?.teamId ?? null,
     isTeamAdmin: team !== null && token.userId != null && isTeamAdmin(team, token.userId),
     keyHash,
+  };
+}
+
+/** The key, its user and its team in one statement: this runs before every request made with an `sk-` key. */
+async function findKeyWithUserAndTeam(em: EntityManager, keyHash: string): Promise<{ token: VerificationToken; user: User | null; team: Team | null } | null> {
+  const [row] = await em.execute<Record<string, unknown>[]>(
+    `SELECT ${aliasedColumnsSql(em, VerificationToken, 'key')}, ${aliasedColumnsSql(em, User, 'user')}, ${aliasedColumnsSql(em, Team, 'team')}
+     FROM "${TABLES.verificationToken}" "key"
+     LEFT JOIN "${TABLES.user}" "user" ON "user".user_id = "key".user_id
+     LEFT JOIN "${TABLES.team}" "team" ON "team".team_id = "key".team_id
+     WHERE "key".token = ?`,
+    [keyHash],
+  );
+  if (!row) return null;
+  return {
+    token: hydrateAliasedForReading(em, VerificationToken, 'key', row)!,
+    user: hydrateAliasedForReading(em, User, 'user', row),
+    team: hydrateAliasedForReading(em, Team, 'team', row),
   };
 }
