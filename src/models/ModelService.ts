@@ -11,6 +11,8 @@ import type { ConfigModel } from '../config/configFileModels';
 import { encryptLitellmParams } from '../crypto/secretBox';
 import type { JsonObject } from '../database/entities/columns';
 import { ProxyModel } from '../database/entities/ProxyModel';
+import { hydrateForReading } from '../database/hydrateForReading';
+import { TABLES } from '../database/tables';
 import { ApiError } from '../errors/ApiError';
 import type { Services } from '../services';
 import { mergeWhereNullKeeps, mergeWhereNullRemoves } from './mergePatch';
@@ -34,8 +36,9 @@ export class ModelService {
   }
 
   async findStored(id: string): Promise<ModelNode | null> {
-    const model = await this.em.findOne(ProxyModel, { modelId: id });
-    return model ? storedModelNode(model) : null;
+    // A plain read: nothing here is changed, so the row skips the unit of work (see hydrateForReading).
+    const [row] = await this.em.execute(`SELECT * FROM "${TABLES.proxyModel}" WHERE model_id = ?`, [id]);
+    return row ? storedModelNode(hydrateForReading(this.em, ProxyModel, row)) : null;
   }
 
   async add(principal: AuthenticatedPrincipal, input: AddModelInput): Promise<ModelNode> {
@@ -47,7 +50,7 @@ export class ModelService {
     const actor = principal.userId;
     try {
       const model = await this.inTransaction(principal, async (em) => {
-        if (await em.findOne(ProxyModel, { modelId: id })) throw duplicateId(id);
+        // No look-up first: the primary key refuses a duplicate and the catch below turns it into CONFLICT.
         let modelName = newModel.modelName;
         const modelInfo: JsonObject = { ...newModel.modelInfo, id };
         if (newModel.teamId) {

@@ -3,7 +3,6 @@ import { GraphQLJSON } from 'graphql-scalars';
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Auth } from '../auth/Auth';
 import { AuthRule, requireAuthenticated } from '../auth/accessRules';
-import { decryptLitellmParams } from '../crypto/secretBox';
 import { maskSecrets } from '../crypto/maskSecrets';
 import { ConnectionType } from '../graphql/connection';
 import type { ApiContext } from '../graphql/context';
@@ -13,6 +12,7 @@ import { AddModelInput, ModelFilter, PatchModelInput, UpdateModelInput } from '.
 import { DeleteModelPayload, ModelNode, ModelSource } from './model.type';
 import { listModels } from './listModels';
 import { ModelService } from './ModelService';
+import { presentLitellmParams } from './presentLitellmParams';
 
 const ModelConnection = ConnectionType(ModelNode, 'Model');
 
@@ -67,8 +67,7 @@ export class ModelResolver {
   @FieldResolver(() => GraphQLJSON, { nullable: true, description: 'Decrypted, with every secret masked.' })
   @Auth({ rule: AuthRule.TEAM_MEMBER })
   litellmParams(@Root() model: ModelNode, @Ctx() { services }: ApiContext): unknown {
-    const params = model.source === ModelSource.DB ? decryptLitellmParams(model.storedLitellmParams, services.encryptionKey) : model.storedLitellmParams;
-    return maskSecrets(params);
+    return presentLitellmParams(model.storedLitellmParams, services.encryptionKey, model.source === ModelSource.DB);
   }
 
   @FieldResolver(() => GraphQLJSON, { nullable: true })
