@@ -1,15 +1,30 @@
-// @Auth(...) on a field: one declaration prints the `@auth` directive into the SDL and attaches the
-// runtime check, so the two can never disagree.
-import { DirectiveLocation, GraphQLDirective, GraphQLEnumType, GraphQLList, GraphQLNonNull, GraphQLSchema, assertEnumType } from 'graphql';
-import { Directive, UseMiddleware, type MiddlewareFn } from 'type-graphql';
+// @Auth(...) on a field prints the `@auth` directive into the SDL; enforceAuthDirectives then reads every
+// `@auth` in the built schema and wraps that field's resolver with the check. The directive is the one
+// declaration of a rule: what schema.graphql shows is exactly what runs.
+import {
+  defaultFieldResolver,
+  DirectiveLocation,
+  getDirectiveValues,
+  GraphQLDirective,
+  GraphQLEnumType,
+  GraphQLList,
+  GraphQLNonNull,
+  GraphQLSchema,
+  assertEnumType,
+  isObjectType,
+  type GraphQLFieldResolver,
+} from 'graphql';
+import { Directive } from 'type-graphql';
 import type { ApiContext } from '../graphql/context';
 import { assertCallerAllowed, assertRoles, assertTeamAllowed, AuthRule, requireAuthenticated } from './accessRules';
 import { UserRole } from './UserRole';
 
+export const AUTH_DIRECTIVE_NAME = 'auth';
+
 export interface AuthOptions {
   /** The caller's role must be one of these. */
   requires?: UserRole[];
-  /** A rule from accessRules; rules about team data read the parent object's `teamId`. */
+  /** A rule from accessRules; on a field of an object type, rules about team data read the parent's `teamId`. */
   rule?: AuthRule;
 }
 
@@ -19,34 +34,13 @@ export interface TeamOwned {
 }
 
 export function Auth(options: AuthOptions): MethodDecorator & PropertyDecorator {
-  const directive = Directive(directiveSdl(options));
-  const middleware = UseMiddleware(authMiddleware(options));
-  return (prototype: object, propertyKey: string | symbol, descriptor?: PropertyDescriptor) => {
-    directive(prototype, propertyKey, descriptor as TypedPropertyDescriptor<unknown>);
-    middleware(prototype, propertyKey, descriptor as TypedPropertyDescriptor<unknown>);
-  };
+  return Directive(directiveSdl(options));
 }
 
 function directiveSdl({ requires, rule }: AuthOptions): string {
   const roleKey = (role: UserRole) => Object.entries(UserRole).find(([, value]) => value === role)![0];
   const args = [requires ? `requires: [${requires.map(roleKey).join(', ')}]` : '', rule ? `rule: ${rule}` : ''].filter(Boolean);
-  return `@auth(${args.join(', ')})`;
-}
-
-function authMiddleware({ requires, rule }: AuthOptions): MiddlewareFn<ApiContext> {
-  return ({ context, root }, next) => {
-    const principal = requireAuthenticated(context.principal);
-    if (requires) assertRoles(principal, requires);
-    if (rule) {
-      assertCallerAllowed(principal, rule);
-      if (isTeamOwned(root)) assertTeamAllowed(principal, rule, root.teamId);
-    }
-    return next();
-  };
-}
-
-function isTeamOwned(root: unknown): root is TeamOwned {
-  return typeof root === 'object' && root !== null && 'teamId' in root;
+  return `@${AUTH_DIRECTIVE_NAME}(${args.join(', ')})`;
 }
 
 /** Adds the `auth` directive's definition (and its AuthRule enum) to a schema built by type-graphql. */
@@ -58,7 +52,7 @@ export function withAuthDirective(schema: GraphQLSchema): GraphQLSchema {
     values: Object.fromEntries(Object.values(AuthRule).map((rule) => [rule, { value: rule }])),
   });
   const auth = new GraphQLDirective({
-    name: 'auth',
+    name: AUTH_DIRECTIVE_NAME,
     description: 'Who may use this field. The same declaration drives the runtime check.',
     locations: [DirectiveLocation.FIELD_DEFINITION],
     args: {
@@ -67,4 +61,51 @@ export function withAuthDirective(schema: GraphQLSchema): GraphQLSchema {
     },
   });
   return new GraphQLSchema({ ...config, types: [...config.types, authRule], directives: [...config.directives, auth] });
+}
+
+/**
+ * Wraps the resolver of every field that carries `@auth` with its check. The check is synchronous, so a
+ * guarded field that resolves synchronously stays synchronous (a list of 100 models costs no promises).
+ */
+export function enforceAuthDirectives(schema: GraphQLSchema): GraphQLSchema {
+  const auth = schema.getDirective(AUTH_DIRECTIVE_NAME);
+  if (!auth) throw new Error('enforceAuthDirectives: the schema does not define @auth (use withAuthDirective first).');
+  const rootTypes = [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()];
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    for (const field of Object.values(type.getFields())) {
+      const options = field.astNode && (getDirectiveValues(auth, field.astNode) as AuthOptions | undefined);
+      if (!options) continue;
+      // Queries and mutations check the rows they load in their service; a field of an object type is
+      // checked against its parent's team here.
+      const checksParentTeam = !rootTypes.includes(type);
+      field.resolve = guardedResolver(options, checksParentTeam, `${type.name}.${field.name}`, field.resolve ?? defaultFieldResolver);
+    }
+  }
+  return schema;
+}
+
+function guardedResolver(
+  { requires, rule }: AuthOptions,
+  checksParentTeam: boolean,
+  coordinate: string,
+  resolve: GraphQLFieldResolver<unknown, ApiContext>,
+): GraphQLFieldResolver<unknown, ApiContext> {
+  return (root, args, context, info) => {
+    const principal = requireAuthenticated(context.principal);
+    if (requires) assertRoles(principal, requires);
+    if (rule) {
+      assertCallerAllowed(principal, rule);
+      if (checksParentTeam) {
+        // Fails closed: a team rule on an object that names no team is a bug, never a pass.
+        if (!isTeamOwned(root)) throw new Error(`@auth(rule: ${rule}) on ${coordinate} needs a parent with a teamId.`);
+        assertTeamAllowed(principal, rule, root.teamId);
+      }
+    }
+    return resolve(root, args, context, info);
+  };
+}
+
+function isTeamOwned(root: unknown): root is TeamOwned {
+  return typeof root === 'object' && root !== null && 'teamId' in root;
 }

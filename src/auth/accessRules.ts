@@ -18,6 +18,7 @@ export enum AuthRule {
 
 const ADMIN_ROLES: readonly UserRole[] = [UserRole.PROXY_ADMIN];
 const ADMIN_OR_VIEWER_ROLES: readonly UserRole[] = [UserRole.PROXY_ADMIN, UserRole.PROXY_ADMIN_VIEWER];
+const VIEWER_ROLES: readonly UserRole[] = [UserRole.PROXY_ADMIN_VIEWER, UserRole.INTERNAL_USER_VIEWER];
 
 export function isProxyAdmin(principal: AuthenticatedPrincipal): boolean {
   return ADMIN_ROLES.includes(principal.role);
@@ -29,6 +30,15 @@ export function seesEverything(principal: AuthenticatedPrincipal): boolean {
 
 function isAdminOfTeam(principal: AuthenticatedPrincipal, teamId: string): boolean {
   return principal.isTeamAdmin && principal.teamId === teamId;
+}
+
+/** Viewer roles never mutate, not even the models of a team they administer. */
+function isViewer(principal: AuthenticatedPrincipal): boolean {
+  return VIEWER_ROLES.includes(principal.role);
+}
+
+function managesTeam(principal: AuthenticatedPrincipal, teamId: string | null): boolean {
+  return teamId !== null && !isViewer(principal) && isAdminOfTeam(principal, teamId);
 }
 
 interface RuleDefinition {
@@ -44,8 +54,8 @@ export const RULES: Record<AuthRule, RuleDefinition> = {
     allowsTeam: () => true,
   },
   [AuthRule.MODEL_MANAGER]: {
-    allowsCaller: (principal) => isProxyAdmin(principal) || (principal.isTeamAdmin && principal.teamId !== null),
-    allowsTeam: (principal, teamId) => isProxyAdmin(principal) || (teamId !== null && isAdminOfTeam(principal, teamId)),
+    allowsCaller: (principal) => isProxyAdmin(principal) || managesTeam(principal, principal.teamId),
+    allowsTeam: (principal, teamId) => isProxyAdmin(principal) || managesTeam(principal, teamId),
   },
   [AuthRule.TEAM_MEMBER]: {
     allowsCaller: () => true,

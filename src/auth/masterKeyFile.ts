@@ -1,7 +1,7 @@
 // With no LITELLM_MASTER_KEY on the embedded database, the server makes one at first start and keeps it
 // beside the data (mode 0600), so the quick start needs no setup.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 export const MASTER_KEY_FILE_NAME = 'master-key';
@@ -28,5 +28,7 @@ export function loadOrCreateMasterKey(dataDir: string): StoredMasterKey {
   mkdirSync(dataDir, { recursive: true });
   const key = generateMasterKey();
   writeFileSync(file, `${key}\n`, { mode: 0o600, flag: 'w' });
+  // `mode` only applies to a new file: an existing empty one keeps its permissions unless changed here.
+  chmodSync(file, 0o600);
   return { key, file, generated: true };
 }

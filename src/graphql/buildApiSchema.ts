@@ -5,7 +5,7 @@ import type { GraphQLSchema } from 'graphql';
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import { buildSchemaSync, type NonEmptyArray } from 'type-graphql';
 import { PrincipalResolver } from '../auth/principal.resolver';
-import { withAuthDirective } from '../auth/Auth';
+import { enforceAuthDirectives, withAuthDirective } from '../auth/Auth';
 import { ModelResolver } from '../models/model.resolver';
 import { AdminResolver } from '../admin/admin.resolver';
 import { AuditLogConnectionResolver, AuditLogResolver, ModelHistoryResolver } from '../audit/auditLog.resolver';
@@ -14,12 +14,14 @@ import { AuditLogConnectionResolver, AuditLogResolver, ModelHistoryResolver } fr
 const RESOLVERS: NonEmptyArray<Function> = [PrincipalResolver, ModelResolver, ModelHistoryResolver, AuditLogResolver, AuditLogConnectionResolver, AdminResolver];
 
 export function buildApiSchema(): GraphQLSchema {
-  return withAuthDirective(
-    buildSchemaSync({
-      resolvers: RESOLVERS,
-      scalarsMap: [{ type: Date, scalar: DateTimeResolver }, { type: Object, scalar: JSONResolver }],
-      validate: false,
-    }),
+  return enforceAuthDirectives(
+    withAuthDirective(
+      buildSchemaSync({
+        resolvers: RESOLVERS,
+        scalarsMap: [{ type: Date, scalar: DateTimeResolver }, { type: Object, scalar: JSONResolver }],
+        validate: false,
+      }),
+    ),
   );
 }
 
