@@ -6,7 +6,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  globalIgnores(['dist/', 'coverage/', 'test-artifacts/', '.data/']),
+  globalIgnores(['dist/', 'coverage/', 'test-artifacts/', '.data/', 'examples/generated/']),
   js.configs.recommended,
   tseslint.configs.recommended,
   {
