@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { loadOrCreateMasterKey } from './auth/masterKeyFile';
 import { extractApiKey, resolvePrincipal } from './auth/resolvePrincipal';
@@ -18,8 +18,11 @@ import type { ApiContext } from './graphql/context';
 import { createLoaders } from './graphql/loaders';
 import { createHttpServer } from './server/createHttpServer';
 import { createErrorFormatter } from './server/formatError';
+import { createInputGuardPlugin } from './server/inputGuard';
 import type { Logger } from './server/logger';
+import { queryLimits } from './server/queryLimits';
 import { createRequestLogPlugin } from './server/requestLog';
+import { RequestDeadlineSubscriber } from './server/requestTimeout';
 import type { Services } from './services';
 
 export interface RunningApp {
@@ -36,8 +39,10 @@ export async function startApp(settings: Settings, logger: Logger): Promise<Runn
   try {
     const masterKey = settings.masterKey ?? provideMasterKey(settings, embedded);
     const orm = embedded
-      ? await connectAndMigrate(embedded.url, 1)
-      : await connectAndMigrate(settings.databaseUrl!, settings.databasePoolSize);
+      ? await connectAndMigrate(embedded.url, 1, logger)
+      : await connectAndMigrate(settings.databaseUrl!, settings.databasePoolSize, logger);
+    // PGlite has no autovacuum: without fresh statistics its planner scans the audit log instead of using its indexes.
+    if (embedded) await orm.em.getConnection().execute('ANALYZE');
     const services: Services = {
       encryptionKey: deriveEncryptionKey(settings.saltKey ?? masterKey),
       masterKey,
@@ -74,10 +79,10 @@ function provideMasterKey(settings: Settings, embedded: EmbeddedDatabase | undef
   return stored.key;
 }
 
-async function connectAndMigrate(databaseUrl: string, poolSize: number): Promise<MikroORM> {
+async function connectAndMigrate(databaseUrl: string, poolSize: number, logger: Logger): Promise<MikroORM> {
   let orm: MikroORM;
   try {
-    orm = await MikroORM.init(ormOptions({ databaseUrl, poolSize }));
+    orm = await MikroORM.init(ormOptions({ databaseUrl, poolSize, logger }));
     await orm.em.getConnection().execute('select 1');
   } catch (cause) {
     throw StartupError.databaseUnreachable(redactDatabaseUrl(databaseUrl), cause);
@@ -117,13 +122,23 @@ async function serve(
       await withTimeout(orm.em.getConnection().execute('select 1'), READINESS_TIMEOUT_MS);
     },
     graphiql: settings.graphiql,
+    requestTimeoutMs: settings.requestTimeoutMs,
   });
+  // A transaction still open when its request times out rolls back instead of committing.
+  orm.em.getEventManager().registerSubscriber(new RequestDeadlineSubscriber());
+  const limits = queryLimits();
   apollo = new ApolloServer<ApiContext>({
     schema: buildApiSchema(),
     formatError: createErrorFormatter(logger, !settings.production),
     includeStacktraceInErrorResponses: false,
     introspection: !settings.production,
     csrfPrevention: true,
+    // One operation per HTTP request: a JSON array of operations would multiply every limit below.
+    allowBatchedHttpRequests: false,
+    // No automatic persisted queries: their cache would live in this process's memory, one per instance.
+    persistedQueries: false,
+    validationRules: limits.validationRules,
+    parseOptions: limits.parseOptions,
     logger,
     // main.ts owns SIGTERM/SIGINT. Apollo's own handlers would call stop() a second time, concurrently,
     // and in @apollo/server 5.5.1 a concurrent stop() never resolves: the process would never exit.
@@ -132,7 +147,11 @@ async function serve(
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
+      // No cache hints are used; the default cache-control plugin would still wrap every field resolver.
+      ApolloServerPluginCacheControlDisabled(),
       createRequestLogPlugin(logger),
+      ...limits.plugins,
+      createInputGuardPlugin(),
     ],
   });
   await apollo.start();

@@ -4,6 +4,12 @@ import { loadSettings } from './config/settings';
 import { StartupError } from './errors/StartupError';
 import { createLogger } from './server/logger';
 
+/**
+ * Stopping waits for in-flight requests (Apollo's drain gives them 10 s, then closes their connections) and then
+ * closes the database. Past this, something hangs (a database that stopped answering): exit 1 rather than never.
+ */
+const SHUTDOWN_TIMEOUT_MS = 20_000;
+
 async function main(): Promise<void> {
   let logger;
   let app;
@@ -24,6 +30,10 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping: finishing in-flight requests');
+    setTimeout(() => {
+      logger.error({ timeoutMs: SHUTDOWN_TIMEOUT_MS }, 'stopping took too long: exiting anyway');
+      process.exit(1);
+    }, SHUTDOWN_TIMEOUT_MS).unref();
     app.stop().then(
       () => process.exit(0),
       (error: unknown) => {

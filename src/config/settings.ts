@@ -8,6 +8,7 @@ export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_DATA_DIR = './.data';
 export const DEFAULT_CONFIG_FILE = './config.yaml';
 export const DEFAULT_DATABASE_POOL_SIZE = 10;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 export interface Settings {
   /** postgres:// URL of a real server; undefined means the embedded PGlite database. */
@@ -28,6 +29,8 @@ export interface Settings {
   production: boolean;
   /** Serve GraphiQL to browsers at GET /graphql (GRAPHIQL, default true; always off in production). */
   graphiql: boolean;
+  /** REQUEST_TIMEOUT_MS: a GraphQL request still running after this long is answered with an error. */
+  requestTimeoutMs: number;
 }
 
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
@@ -43,6 +46,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     dataDir: path.resolve(nonEmpty(env.DATA_DIR) ?? DEFAULT_DATA_DIR),
     production,
     graphiql: !production && parseBoolean('GRAPHIQL', env.GRAPHIQL, true),
+    requestTimeoutMs: parsePositiveInteger('REQUEST_TIMEOUT_MS', env.REQUEST_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS),
   };
 }
 

@@ -5,13 +5,22 @@ import { AuditSubscriber } from '../audit/AuditSubscriber';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 
+/** A database that does not answer a new connection within this long is reported unavailable, not waited on. */
+export const DATABASE_CONNECT_TIMEOUT_MS = 10_000;
+
+/** Where the driver's own warnings go (a connection the database closed, say); the console when absent. */
+export interface DriverLogger {
+  warn(details: object, message: string): void;
+}
+
 export interface OrmOptionsInput {
   databaseUrl: string;
   /** PGlite is a single session: give it 1, since more connections interleave statements and return wrong rows. */
   poolSize: number;
+  logger?: DriverLogger;
 }
 
-export function ormOptions({ databaseUrl, poolSize }: OrmOptionsInput): Options {
+export function ormOptions({ databaseUrl, poolSize, logger }: OrmOptionsInput): Options {
   return defineConfig({
     clientUrl: databaseUrl,
     entities: ENTITIES,
@@ -21,6 +30,12 @@ export function ormOptions({ databaseUrl, poolSize }: OrmOptionsInput): Options 
     // timestamp(3) without time zone holds UTC, as Prisma writes it.
     forceUtcTimezone: true,
     pool: { min: poolSize === 1 ? 1 : 0, max: poolSize },
+    // A connection the database ended (restart, pg_terminate_backend) is dropped from the pool and replaced on the
+    // next checkout, so the server recovers by itself. Keep-alive notices a peer that vanished without closing.
+    driverOptions: {
+      connection: { connectionTimeoutMillis: DATABASE_CONNECT_TIMEOUT_MS, keepAlive: true },
+      ...(logger ? { log: driverLog(logger) } : {}),
+    },
     // Each request forks its own EntityManager; the global one must never be used by accident.
     allowGlobalContext: false,
     migrations: {
@@ -37,4 +52,9 @@ export function ormOptions({ databaseUrl, poolSize }: OrmOptionsInput): Options 
     ensureDatabase: false,
     debug: false,
   });
+}
+
+function driverLog(logger: DriverLogger) {
+  const warn = (message: unknown) => logger.warn({ driverMessage: String(message) }, 'database driver warning');
+  return { warn, error: warn, deprecate: warn, debug: () => undefined };
 }

@@ -6,6 +6,7 @@ import type { ApiContext } from '../graphql/context';
 import { GRAPHIQL_ASSETS_PATH, isBrowserNavigation, serveGraphiqlAsset, serveGraphiqlPage } from './graphiql/serveGraphiql';
 import { readRequestBody, RequestBodyTooLarge } from './readRequestBody';
 import { logRejectedRequest, runInRequestScope } from './requestLog';
+import { REQUEST_TIMEOUT_CODE, runWithDeadline } from './requestTimeout';
 import type { Logger } from './logger';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -18,11 +19,19 @@ export interface HttpServerOptions {
   checkReadiness(): Promise<void>;
   /** Serve GraphiQL to browsers at GET /graphql (off in production). */
   graphiql: boolean;
+  /** A GraphQL request still running after this long is answered with 503 REQUEST_TIMEOUT. */
+  requestTimeoutMs: number;
   logger: Logger;
 }
 
+/** Longest a client may take to send its headers (Node's default). */
+const HEADERS_TIMEOUT_MS = 60_000;
+
 export function createHttpServer(options: HttpServerOptions): http.Server {
-  return http.createServer((request, response) => {
+  // A client that sends its request slowly is cut off too (408), so it cannot hold a connection for ever.
+  const requestTimeout = options.requestTimeoutMs;
+  const serverOptions = { requestTimeout, headersTimeout: Math.min(HEADERS_TIMEOUT_MS, requestTimeout) };
+  return http.createServer(serverOptions, (request, response) => {
     route(options, request, response).catch((error: unknown) => {
       options.logger.error({ err: error }, 'request failed outside GraphQL');
       if (!response.headersSent) sendJson(response, 500, { error: 'Internal server error.' });
@@ -74,10 +83,17 @@ async function serveGraphql(
   for (const [name, value] of Object.entries(request.headers)) {
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
   }
-  const result = await options.apollo.executeHTTPGraphQLRequest({
-    httpGraphQLRequest: { method: (request.method ?? 'GET').toUpperCase(), headers, search, body },
-    context: () => options.createContext(request, requestId),
-  });
+  const outcome = await runWithDeadline(options.requestTimeoutMs, () =>
+    options.apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: (request.method ?? 'GET').toUpperCase(), headers, search, body },
+      context: () => options.createContext(request, requestId),
+    }),
+  );
+  if (outcome.timedOut) {
+    options.logger.warn({ timeoutMs: options.requestTimeoutMs }, 'request timed out');
+    return sendJson(response, 503, { errors: [{ message: timeoutMessage(options.requestTimeoutMs), extensions: { code: REQUEST_TIMEOUT_CODE } }] });
+  }
+  const result = outcome.value;
   for (const [name, value] of result.headers) response.setHeader(name, value);
   response.statusCode = result.status ?? 200;
   if (result.body.kind === 'complete') {
@@ -86,6 +102,10 @@ async function serveGraphql(
   }
   for await (const chunk of result.body.asyncIterator) response.write(chunk);
   response.end();
+}
+
+function timeoutMessage(timeoutMs: number): string {
+  return `The request did not finish within ${timeoutMs} ms and was stopped. A change it had not saved by then was rolled back; read the data again before retrying.`;
 }
 
 function headerValue(request: IncomingMessage, name: string): string | undefined {

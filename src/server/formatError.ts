@@ -1,10 +1,16 @@
 // The one place unexpected errors are masked: clients see ApiErrors and GraphQL validation errors
-// as they are, everything else as INTERNAL_SERVER_ERROR with a generic message (details only in the log).
-import type { GraphQLFormattedError } from 'graphql';
+// as they are, a lost database as SERVICE_UNAVAILABLE, everything else as INTERNAL_SERVER_ERROR with a
+// generic message (details only in the log, once, with the request id).
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
+import { isDatabaseUnavailable } from '../database/databaseUnavailable';
 import { isApiError } from '../errors/ApiError';
+import { REQUEST_TIMEOUT_CODE, RequestDeadlineExceeded } from './requestTimeout';
 
 export const INTERNAL_ERROR_MESSAGE = 'Internal server error.';
+export const DATABASE_UNAVAILABLE_CODE = 'SERVICE_UNAVAILABLE';
+export const DATABASE_UNAVAILABLE_MESSAGE = 'The database is unavailable. Try again shortly.';
+export const UNEXPECTED_ERROR_LOG_MESSAGE = 'unexpected error while answering a request';
 
 const CLIENT_ERROR_CODES = new Set([
   'GRAPHQL_PARSE_FAILED',
@@ -25,16 +31,41 @@ export function createErrorFormatter(logger: ErrorLogger, showDetails: boolean) 
     const original = unwrapResolverError(error);
     const code = formatted.extensions?.code;
     if (isApiError(original) || (typeof code === 'string' && CLIENT_ERROR_CODES.has(code))) {
-      return withoutStacktrace(formatted, showDetails);
+      return withoutSuggestions(withoutStacktrace(formatted, showDetails));
     }
-    logger.error({ err: original, path: formatted.path }, 'unexpected error while answering a request');
-    return {
-      message: INTERNAL_ERROR_MESSAGE,
-      locations: formatted.locations,
-      path: formatted.path,
-      extensions: { code: 'INTERNAL_SERVER_ERROR' },
-    };
+    const cause = rootCause(original);
+    // Its request was already answered with a timeout; this is only the rollback it caused.
+    if (cause instanceof RequestDeadlineExceeded) return masked(formatted, cause.message, REQUEST_TIMEOUT_CODE);
+    if (isDatabaseUnavailable(cause)) {
+      logger.error({ err: cause, path: formatted.path }, 'database unavailable while answering a request');
+      return masked(formatted, DATABASE_UNAVAILABLE_MESSAGE, DATABASE_UNAVAILABLE_CODE);
+    }
+    logger.error({ err: cause, path: formatted.path }, UNEXPECTED_ERROR_LOG_MESSAGE);
+    return masked(formatted, INTERNAL_ERROR_MESSAGE, 'INTERNAL_SERVER_ERROR');
   };
+}
+
+/**
+ * graphql-js appends "Did you mean …?" to validation and input errors; with introspection off those suggestions
+ * would still spell out the schema's fields, arguments and enum values one guess at a time.
+ */
+function withoutSuggestions(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  const message = formatted.message.replace(SUGGESTION, '');
+  return message === formatted.message ? formatted : { ...formatted, message };
+}
+
+// Names and enum values never contain "?", so the suggestion ends at the first one.
+const SUGGESTION = /\s*Did you mean [^?]*\?/g;
+
+function masked(formatted: GraphQLFormattedError, message: string, code: string): GraphQLFormattedError {
+  return { message, locations: formatted.locations, path: formatted.path, extensions: { code } };
+}
+
+/** Apollo wraps a failed context creation ("Context creation failed: …") around the error that caused it. */
+function rootCause(error: unknown): unknown {
+  let current = error;
+  while (current instanceof GraphQLError && current.originalError && !isApiError(current)) current = current.originalError;
+  return current;
 }
 
 function withoutStacktrace(formatted: GraphQLFormattedError, showDetails: boolean): GraphQLFormattedError {

@@ -20,3 +20,17 @@ describe('loadSettings: GraphiQL', () => {
     expect(() => loadSettings({ GRAPHIQL: 'maybe' })).toThrow('GRAPHIQL: "maybe" is not true or false');
   });
 });
+
+describe('loadSettings: REQUEST_TIMEOUT_MS', () => {
+  it('defaults to 30 seconds', () => {
+    expect(loadSettings({}).requestTimeoutMs).toBe(30_000);
+  });
+
+  it('reads a positive whole number of milliseconds', () => {
+    expect(loadSettings({ REQUEST_TIMEOUT_MS: '1500' }).requestTimeoutMs).toBe(1500);
+  });
+
+  it.each(['0', '-1', '1.5', 'soon'])('refuses %s', (value) => {
+    expect(() => loadSettings({ REQUEST_TIMEOUT_MS: value })).toThrow(StartupError);
+  });
+});

@@ -1,0 +1,99 @@
+// Refuses, before anything runs, operations whose input no resolver could handle safely: text PostgreSQL
+// cannot hold (a NUL character, which in SQL text even breaks the wire protocol; an unpaired UTF-16 surrogate,
+// which jsonb refuses), JSON nested deeper than any real model configuration (the recursive validation, merge
+// and masking code would overflow the stack), and subscriptions (the schema has none).
+import { HeaderMap, type ApolloServerPlugin, type BaseContext, type GraphQLResponse } from '@apollo/server';
+import { Kind, visit, type DocumentNode } from 'graphql';
+
+/** Nesting of objects and arrays in one input value: litellm_params and model_info hold a few levels at most. */
+export const MAX_INPUT_DEPTH = 32;
+
+export function createInputGuardPlugin(): ApolloServerPlugin<BaseContext> {
+  return {
+    async requestDidStart() {
+      return {
+        // Answers in place of execution, as a field error would (data: null), so clients see one shape for bad input.
+        async responseForOperation({ request, document, operation }) {
+          if (operation?.operation === 'subscription') return refusal('BAD_REQUEST', 'This API has no subscriptions: send a query or a mutation.');
+          const problem = findVariableProblem(request.variables ?? {}) ?? findLiteralProblem(document);
+          return problem ? refusal('BAD_USER_INPUT', problem) : null;
+        },
+      };
+    },
+  };
+}
+
+/** Walks every variable without recursion, so no input, however deep, can overflow the stack here. */
+function findVariableProblem(variables: Record<string, unknown>): string | undefined {
+  const pending: { value: unknown; path: string; depth: number }[] = Object.entries(variables).map(([name, value]) => ({ value, path: `$${name}`, depth: 0 }));
+  while (pending.length) {
+    const { value, path, depth } = pending.pop()!;
+    if (typeof value === 'string') {
+      const problem = textProblem(value);
+      if (problem) return `Variable ${truncated(path)} ${problem}`;
+      continue;
+    }
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth >= MAX_INPUT_DEPTH) return depthMessage(`Variable ${path}`);
+    for (const [key, item] of Object.entries(value)) {
+      const problem = textProblem(key);
+      if (problem) return `A key in variable ${truncated(path)} ${problem}`;
+      pending.push({ value: item, path: Array.isArray(value) ? `${path}[${key}]` : `${path}.${shorten(key)}`, depth: depth + 1 });
+    }
+  }
+  return undefined;
+}
+
+/** String literals and nested object or list literals in the document itself. */
+function findLiteralProblem(document: DocumentNode | undefined): string | undefined {
+  if (!document) return undefined;
+  let problem: string | undefined;
+  let depth = 0;
+  const nested = {
+    enter() {
+      depth += 1;
+      if (depth > MAX_INPUT_DEPTH) problem ??= depthMessage('A value in the query');
+    },
+    leave() {
+      depth -= 1;
+    },
+  };
+  visit(document, {
+    [Kind.OBJECT]: nested,
+    [Kind.LIST]: nested,
+    [Kind.STRING]: (node) => {
+      const text = textProblem(node.value);
+      if (text) problem ??= `A string in the query ${text}`;
+    },
+  });
+  return problem;
+}
+
+/** Keys come from the client: a path made of them is cut short rather than echoed whole. */
+function shorten(key: string): string {
+  return key.length > 40 ? `${key.slice(0, 40)}…` : key;
+}
+
+const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Why PostgreSQL could not hold `text`, completing "Variable $x …", or undefined. */
+function textProblem(text: string): string | undefined {
+  if (text.includes('\u0000')) return 'contains a NUL character (U+0000), which cannot be stored.';
+  if (UNPAIRED_SURROGATE.test(text)) return 'contains an unpaired UTF-16 surrogate, which is not valid Unicode.';
+  return undefined;
+}
+
+function depthMessage(subject: string): string {
+  return `${truncated(subject)} is nested more than ${MAX_INPUT_DEPTH} levels deep.`;
+}
+
+function truncated(subject: string): string {
+  return subject.length > 300 ? `${subject.slice(0, 300)}…` : subject;
+}
+
+function refusal(code: string, message: string): GraphQLResponse {
+  return {
+    http: { status: 400, headers: new HeaderMap() },
+    body: { kind: 'single', singleResult: { data: null, errors: [{ message, extensions: { code } }] } },
+  };
+}
