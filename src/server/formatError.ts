@@ -31,7 +31,7 @@ export function createErrorFormatter(logger: ErrorLogger, showDetails: boolean) 
     const original = unwrapResolverError(error);
     const code = formatted.extensions?.code;
     if (isApiError(original) || (typeof code === 'string' && CLIENT_ERROR_CODES.has(code))) {
-      return withoutSuggestions(withoutStacktrace(formatted, showDetails));
+      return withoutEchoedValues(withoutSuggestions(withoutStacktrace(formatted, showDetails)));
     }
     const cause = rootCause(original);
     // Its request was already answered with a timeout; this is only the rollback it caused.
@@ -56,6 +56,35 @@ function withoutSuggestions(formatted: GraphQLFormattedError): GraphQLFormattedE
 
 // Names and enum values never contain "?", so the suggestion ends at the first one.
 const SUGGESTION = /\s*Did you mean [^?]*\?/g;
+
+/**
+ * graphql-js repeats the offending input value in its coercion messages (`Variable "$input" got invalid value
+ * { api_key: "sk-…" } at "input.modelName"; String cannot represent a non string value: …`). Secrets are
+ * write-only, even back to the caller who sent them: keep the variable, the path and the reason, drop the value.
+ */
+export function withoutEchoedValues(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  let message = formatted.message;
+  const variable = VARIABLE_ERROR.exec(message);
+  if (variable) {
+    const rest = message.slice(variable[0].length);
+    const location = [...rest.matchAll(VALUE_PATH)].at(-1);
+    const separator = rest.lastIndexOf('; ');
+    const reason = location ? rest.slice(location.index + location[0].length) : separator >= 0 ? rest.slice(separator + 2) : '';
+    const cleanReason = withoutTrailingValue(reason);
+    message = `Variable "${variable[1]}" got an invalid value${location ? ` at "${location[1]}"` : ''}${cleanReason ? `; ${cleanReason}` : '.'}`;
+  } else {
+    message = withoutTrailingValue(message);
+  }
+  return message === formatted.message ? formatted : { ...formatted, message };
+}
+
+const VARIABLE_ERROR = /^Variable "(\$\w+)" got invalid value /;
+const VALUE_PATH = / at "([\w$.[\]]+)"; /g;
+
+/** "…cannot represent a non string value: <value>" and "Expected value of type "X", found <value>." end in the value. */
+function withoutTrailingValue(text: string): string {
+  return text.replace(/ value: [\s\S]*$/, ' value.').replace(/, found [\s\S]*$/, '.');
+}
 
 function masked(formatted: GraphQLFormattedError, message: string, code: string): GraphQLFormattedError {
   return { message, locations: formatted.locations, path: formatted.path, extensions: { code } };

@@ -64,6 +64,9 @@ describe.each(testDatabaseKinds())('secrets never leave through the API on %s', 
     responses['addModel refused for bad input'] = await rawGraphql(server, ADD_MODEL, {
       input: { modelName: 'no-model', litellmParams: { api_key: ADDED.api_key, my_password: ADDED.my_password } },
     });
+    responses['addModel refused for a secret sent where a string belongs'] = await rawGraphql(server, ADD_MODEL, {
+      input: { modelName: { api_key: ADDED.api_key }, litellmParams: { model: 'x' } },
+    });
     responses['deleteModel (team model)'] = await rawGraphql(server, DELETE_MODEL, { id: teamModelId });
     responses.deleteModel = await rawGraphql(server, DELETE_MODEL, { id: plainId });
     responses.auditLogs = await rawGraphql(server, '{ auditLogs(first: 100) { edges { node { beforeValue updatedValues model { litellmParams } } } } }');
