@@ -6,6 +6,7 @@ import type { AuthenticatedPrincipal } from '../auth/Principal';
 import type { ConfigModel } from '../config/configFileModels';
 import { ProxyModel } from '../database/entities/ProxyModel';
 import { hydrateForReading } from '../database/hydrateForReading';
+import { decodedJsonSql, utcTimestampLiteral } from '../database/sql';
 import { TABLES } from '../database/tables';
 import { decodeCursor, encodeCursor, pageSize, toConnection, type Connection } from '../graphql/connection';
 import type { ModelFilter } from './model.input';
@@ -14,7 +15,7 @@ import { configModelNode, storedModelNode } from './ModelService';
 import { validateModelFilter } from './validateModelInput';
 
 /** model_info->team_id, also for rows where an older proxy stored model_info as a JSON-encoded string. */
-const MODEL_INFO_SQL = `(CASE WHEN jsonb_typeof(model_info) = 'string' THEN (model_info #>> '{}')::jsonb ELSE model_info END)`;
+const MODEL_INFO_SQL = decodedJsonSql('model_info');
 const TEAM_ID_SQL = `(${MODEL_INFO_SQL} ->> 'team_id')`;
 const PUBLIC_NAME_SQL = `(${MODEL_INFO_SQL} ->> 'team_public_model_name')`;
 
@@ -112,7 +113,7 @@ async function queryStoredModels(
   const pageParams = [...params];
   if (after) {
     pageConditions.push('(created_at, model_id) > (?::timestamp, ?)');
-    pageParams.push(toUtcTimestamp(after.createdAt), after.id);
+    pageParams.push(utcTimestampLiteral(new Date(after.createdAt)), after.id);
   }
   const pageWhere = pageConditions.length ? `WHERE ${pageConditions.join(' AND ')}` : '';
   const rows = await em.execute(
@@ -124,9 +125,4 @@ async function queryStoredModels(
 
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (character) => `\\${character}`);
-}
-
-/** '2026-01-02T03:04:05.678Z' as a timestamp-without-time-zone literal holding UTC. */
-function toUtcTimestamp(iso: string): string {
-  return new Date(iso).toISOString().replace('T', ' ').replace('Z', '');
 }
