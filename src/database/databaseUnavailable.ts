@@ -17,6 +17,8 @@ const UNAVAILABLE_MESSAGES = [
   /is not currently accepting connections/i,
   /Timeout acquiring a connection/i,
   /Client was closed and is not queryable/i,
+  // knex ends a transaction whose connection died; its next statement reports this.
+  /Transaction query already complete/i,
 ];
 
 interface ErrorLike {
