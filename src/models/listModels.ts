@@ -76,7 +76,7 @@ function matchingConfigModels(configModels: readonly ConfigModel[], principal: A
     .map((model, index) => ({ node: configModelNode(model), index }))
     .filter(({ node }) => canSeeModelOfTeam(principal, node.teamId))
     .filter(({ node }) => !filter?.teamId || node.teamId === filter.teamId)
-    .filter(({ node }) => !needle || node.modelName.toLowerCase().includes(needle) || node.publicModelName.toLowerCase().includes(needle));
+    .filter(({ node }) => !needle || node.publicModelName.toLowerCase().includes(needle));
 }
 
 async function queryStoredModels(
@@ -101,9 +101,9 @@ async function queryStoredModels(
     params.push(filter.teamId);
   }
   if (filter?.modelName) {
-    conditions.push(`(model_name ILIKE ? OR ${PUBLIC_NAME_SQL} ILIKE ?)`);
-    const pattern = `%${escapeLike(filter.modelName)}%`;
-    params.push(pattern, pattern);
+    // The name clients see: a team model's stored name ends in a random uuid that would match by chance.
+    conditions.push(`COALESCE(${PUBLIC_NAME_SQL}, model_name) ILIKE ?`);
+    params.push(`%${escapeLike(filter.modelName)}%`);
   }
   const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
   const [{ count }] = await em.execute<{ count: string }[]>(`SELECT count(*) AS count FROM "${TABLES.proxyModel}" ${where}`, params);

@@ -41,7 +41,7 @@ export class ModelFilter {
   @Field(() => ID, { nullable: true })
   teamId?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Case-insensitive substring of the stored or public name.' })
+  @Field(() => String, { nullable: true, description: 'Case-insensitive substring of the public name (publicModelName).' })
   modelName?: string | null;
 
   @Field(() => ModelSource, { nullable: true })

@@ -124,6 +124,10 @@ describe.each(testDatabaseKinds())('the models connection on %s', (kind) => {
     expect(response.data?.models.edges[0].node.modelName).toMatch(/^model_name_/);
   });
 
+  it('matches the name clients see, never the random uuid inside a team model\'s stored name', async () => {
+    expect(idsOf(await models({ filter: { modelName: 'model_name_' } }))).toEqual([]);
+  });
+
   it('takes % and _ in the name filter literally', async () => {
     expect(idsOf(await models({ filter: { modelName: '100%' } }))).toEqual([created['discount-100%-off']]);
     expect(idsOf(await models({ filter: { modelName: 'x_y' } }))).toEqual([created['x_y-model']]);
