@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { startApp, type RunningApp } from '../../src/app';
 import { loadSettings, type Settings } from '../../src/config/settings';
 import { createLogger } from '../../src/server/logger';
-import type { TestDatabase } from './testDatabases';
+import { createTestDatabase, type DatabaseKind, type TestDatabase } from './testDatabases';
 
 export const TEST_MASTER_KEY = 'sk-test-master-key-0123456789';
 
@@ -59,4 +59,23 @@ export async function postGraphql<Data>(
   const response = await fetch(`${baseUrl}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
   const body = (await response.json()) as Omit<GraphqlResponse<Data>, 'status'>;
   return { status: response.status, ...body };
+}
+
+export interface ServerHandle {
+  database: TestDatabase;
+  server: TestServer;
+}
+
+/** A fresh database and a server over it for the enclosing describe block; `settings` is read in beforeAll. */
+export function serverForEachFile(kind: DatabaseKind, settings: () => Partial<Settings> = () => ({})): ServerHandle {
+  const handle = {} as ServerHandle;
+  beforeAll(async () => {
+    handle.database = await createTestDatabase(kind);
+    handle.server = await startTestServer(handle.database, settings());
+  });
+  afterAll(async () => {
+    await handle.server?.stop();
+    await handle.database?.drop();
+  });
+  return handle;
 }

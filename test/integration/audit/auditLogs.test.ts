@@ -7,8 +7,8 @@ import { deriveEncryptionKey, encryptValue } from '../../../src/crypto/secretBox
 import { TABLES } from '../../../src/database/tables';
 import { AUDIT_LOG_FIELDS, auditRowsOf, insertLegacyAuditRow, storedRow } from '../../support/auditTrail';
 import { addModel, createTeam, createUser, generateKey, teamWithKeys } from '../../support/fixtures';
-import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../../support/testDatabases';
-import { startTestServer, TEST_MASTER_KEY, type TestServer } from '../../support/testServer';
+import { testDatabaseKinds } from '../../support/testDatabases';
+import { serverForEachFile, TEST_MASTER_KEY } from '../../support/testServer';
 
 const MASTER_KEY_HASH = hashApiKey(TEST_MASTER_KEY);
 const PROVIDER_SECRET = 'sk-provider-secret-0123456789abcdef';
@@ -40,26 +40,16 @@ const AUDIT_LOGS_QUERY = `query Audit($filter: AuditLogFilter, $first: Int, $aft
 }`;
 
 describe.each(testDatabaseKinds())('the audit trail through GraphQL on %s', (kind) => {
-  let database: TestDatabase;
-  let server: TestServer;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    server = await startTestServer(database);
-  });
-  afterAll(async () => {
-    await server?.stop();
-    await database?.drop();
-  });
+  const handle = serverForEachFile(kind);
 
   async function auditLogs(variables: { filter?: Record<string, unknown>; first?: number; after?: string }, key?: string): Promise<AuditPage> {
-    const response = await server.graphql<{ auditLogs: AuditPage }>(AUDIT_LOGS_QUERY, variables, key);
+    const response = await handle.server.graphql<{ auditLogs: AuditPage }>(AUDIT_LOGS_QUERY, variables, key);
     if (response.errors) throw new Error(`auditLogs failed: ${JSON.stringify(response.errors)}`);
     return response.data!.auditLogs;
   }
 
   async function mutate<Data = Record<string, any>>(query: string, variables: Record<string, unknown>, key?: string): Promise<Data> {
-    const response = await server.graphql<Data>(query, variables, key);
+    const response = await handle.server.graphql<Data>(query, variables, key);
     if (response.errors) throw new Error(`mutation failed: ${JSON.stringify(response.errors)}`);
     return response.data!;
   }
@@ -70,15 +60,15 @@ describe.each(testDatabaseKinds())('the audit trail through GraphQL on %s', (kin
     mutate('mutation ($id: ID!, $patch: PatchModelInput!) { patchModel(id: $id, patch: $patch) { id } }', { id, patch }, key);
   const deleteModel = (id: string, key?: string) => mutate('mutation ($id: ID!) { deleteModel(id: $id) { id } }', { id }, key);
 
-  const modelRow = (id: string) => storedRow(server, TABLES.proxyModel, 'model_id', id);
+  const modelRow = (id: string) => storedRow(handle.server, TABLES.proxyModel, 'model_id', id);
   const newModel = (key?: string, modelInfo?: Record<string, unknown>) =>
-    addModel(server, { key, modelInfo, litellmParams: { model: 'openai/gpt-4o', api_key: PROVIDER_SECRET, rpm: 10 } });
+    addModel(handle.server, { key, modelInfo, litellmParams: { model: 'openai/gpt-4o', api_key: PROVIDER_SECRET, rpm: 10 } });
 
   describe('every mutation writes its audit rows, attributed to the caller', () => {
     it('addModel writes one created row with the full row after and nothing before', async () => {
       const model = await newModel();
 
-      const rows = await auditRowsOf(server, model.id);
+      const rows = await auditRowsOf(handle.server, model.id);
       expect(rows).toHaveLength(1);
       expect(rows[0]).toMatchObject({
         action: 'created',
@@ -97,7 +87,7 @@ describe.each(testDatabaseKinds())('the audit trail through GraphQL on %s', (kin
 
       await updateModel(model.id, { api_key: ROTATED_SECRET });
 
-      const updates = (await auditRowsOf(server, model.id)).filter((row) => row.action === 'updated');
+      const updates = (await auditRowsOf(handle.server, model.id)).filter((row) => row.action === 'updated');
       expect(updates).toHaveLength(1);
       expect(updates[0]).toMatchObject({ table_name: TABLES.proxyModel, changed_by: 'default_user_id', changed_by_api_key: MASTER_KEY_HASH });
       expect(updates[0].before_value).toEqual(before);
@@ -110,7 +100,7 @@ describe.each(testDatabaseKinds())('the audit trail through GraphQL on %s', (kin
 
       await patchModel(model.id, { modelName: 'renamed-by-patch', modelInfo: { mode: 'chat' } });
 
-      const updates = (await auditRowsOf(server, model.id)).filter((row) => row.action === 'updated');
+      const updates = (await auditRowsOf(handle.server, model.id)).filter((row) => row.action === 'updated');
       expect(updates).toHaveLength(1);
       expect(updates[0].before_value).toEqual(before);
       expect(updates[0].updated_values).toEqual(await modelRow(model.id));
@@ -123,74 +113,74 @@ describe.each(testDatabaseKinds())('the audit trail through GraphQL on %s', (kin
 
       await deleteModel(model.id);
 
-      const deletes = (await auditRowsOf(server, model.id)).filter((row) => row.action === 'deleted');
+      const deletes = (await auditRowsOf(handle.server, model.id)).filter((row) => row.action === 'deleted');
       expect(deletes).toHaveLength(1);
       expect(deletes[0]).toMatchObject({ table_name: TABLES.proxyModel, updated_values: null, changed_by: 'default_user_id', changed_by_api_key: MASTER_KEY_HASH });
       expect(deletes[0].before_value).toEqual(before);
     });
 
     it('createUser, createTeam and generateKey write created rows with the full new row', async () => {
-      const userId = await createUser(server);
-      const teamId = await createTeam(server, [{ userId, role: 'ADMIN' }]);
-      const { token } = await generateKey(server, userId, teamId);
+      const userId = await createUser(handle.server);
+      const teamId = await createTeam(handle.server, [{ userId, role: 'ADMIN' }]);
+      const { token } = await generateKey(handle.server, userId, teamId);
 
-      const [userCreated, userJoinedTeam] = await auditRowsOf(server, userId);
+      const [userCreated, userJoinedTeam] = await auditRowsOf(handle.server, userId);
       expect(userCreated).toMatchObject({ action: 'created', table_name: TABLES.user, changed_by: 'default_user_id', changed_by_api_key: MASTER_KEY_HASH });
       // Joining the team adds it to the user's teams: the user row changes too.
       expect(userJoinedTeam).toMatchObject({ action: 'updated', table_name: TABLES.user, before_value: { teams: [] }, updated_values: { teams: [teamId] } });
-      expect(userJoinedTeam.updated_values).toEqual(await storedRow(server, TABLES.user, 'user_id', userId));
+      expect(userJoinedTeam.updated_values).toEqual(await storedRow(handle.server, TABLES.user, 'user_id', userId));
 
-      const teamRows = await auditRowsOf(server, teamId);
+      const teamRows = await auditRowsOf(handle.server, teamId);
       expect(teamRows).toHaveLength(1);
       expect(teamRows[0]).toMatchObject({ action: 'created', table_name: TABLES.team, changed_by: 'default_user_id', changed_by_api_key: MASTER_KEY_HASH });
-      expect(teamRows[0].updated_values).toEqual(await storedRow(server, TABLES.team, 'team_id', teamId));
+      expect(teamRows[0].updated_values).toEqual(await storedRow(handle.server, TABLES.team, 'team_id', teamId));
 
-      const keyRows = await auditRowsOf(server, token);
+      const keyRows = await auditRowsOf(handle.server, token);
       expect(keyRows).toHaveLength(1);
       expect(keyRows[0]).toMatchObject({ action: 'created', table_name: TABLES.verificationToken, changed_by: 'default_user_id', changed_by_api_key: MASTER_KEY_HASH });
-      expect(keyRows[0].updated_values).toEqual(await storedRow(server, TABLES.verificationToken, 'token', token));
+      expect(keyRows[0].updated_values).toEqual(await storedRow(handle.server, TABLES.verificationToken, 'token', token));
     });
 
     it("a team admin's team model writes rows for the model, the team and its alias row, naming the admin and the admin's key", async () => {
-      const team = await teamWithKeys(server);
+      const team = await teamWithKeys(handle.server);
       const adminKeyHash = hashApiKey(team.adminKey);
-      const teamBefore = await storedRow(server, TABLES.team, 'team_id', team.teamId);
+      const teamBefore = await storedRow(handle.server, TABLES.team, 'team_id', team.teamId);
 
       const first = await newModel(team.adminKey, { team_id: team.teamId });
-      const teamAfterFirst = await storedRow(server, TABLES.team, 'team_id', team.teamId);
+      const teamAfterFirst = await storedRow(handle.server, TABLES.team, 'team_id', team.teamId);
       const aliasRowId = teamAfterFirst!.model_id as number;
-      const second = await addModel(server, { key: team.adminKey, modelName: 'second-team-model', modelInfo: { team_id: team.teamId } });
+      const second = await addModel(handle.server, { key: team.adminKey, modelName: 'second-team-model', modelInfo: { team_id: team.teamId } });
 
       const attribution = { changed_by: team.adminId, changed_by_api_key: adminKeyHash };
-      expect(await auditRowsOf(server, first.id)).toEqual([
+      expect(await auditRowsOf(handle.server, first.id)).toEqual([
         expect.objectContaining({ action: 'created', table_name: TABLES.proxyModel, ...attribution, updated_values: await modelRow(first.id) }),
       ]);
-      const teamRows = (await auditRowsOf(server, team.teamId)).filter((row) => row.action === 'updated');
+      const teamRows = (await auditRowsOf(handle.server, team.teamId)).filter((row) => row.action === 'updated');
       expect(teamRows).toHaveLength(2);
       expect(teamRows[0]).toMatchObject({ table_name: TABLES.team, ...attribution, before_value: teamBefore });
       expect(teamRows[0].updated_values).toEqual(teamAfterFirst);
-      expect(teamRows[1].updated_values).toEqual(await storedRow(server, TABLES.team, 'team_id', team.teamId));
+      expect(teamRows[1].updated_values).toEqual(await storedRow(handle.server, TABLES.team, 'team_id', team.teamId));
       expect(teamRows[1].updated_values).toMatchObject({ models: [first.publicModelName, 'second-team-model'] });
 
-      const aliasRows = await auditRowsOf(server, String(aliasRowId));
+      const aliasRows = await auditRowsOf(handle.server, String(aliasRowId));
       expect(aliasRows.map((row) => [row.action, row.table_name])).toEqual([
         ['created', TABLES.teamModelAliases],
         ['updated', TABLES.teamModelAliases],
       ]);
       expect(aliasRows[1]).toMatchObject(attribution);
-      expect(aliasRows[1].updated_values).toEqual(await storedRow(server, TABLES.teamModelAliases, 'id', aliasRowId));
+      expect(aliasRows[1].updated_values).toEqual(await storedRow(handle.server, TABLES.teamModelAliases, 'id', aliasRowId));
       expect(aliasRows[1].updated_values).toMatchObject({ aliases: { 'second-team-model': second.modelName } });
     });
 
     it("a team admin's update, patch and delete of a team model name the admin and the admin's key", async () => {
-      const team = await teamWithKeys(server);
+      const team = await teamWithKeys(handle.server);
       const model = await newModel(team.adminKey, { team_id: team.teamId });
 
       await updateModel(model.id, { rpm: 99 }, team.adminKey);
       await patchModel(model.id, { modelInfo: { mode: 'chat' } }, team.adminKey);
       await deleteModel(model.id, team.adminKey);
 
-      const rows = await auditRowsOf(server, model.id);
+      const rows = await auditRowsOf(handle.server, model.id);
       expect(rows.map((row) => row.action)).toEqual(['created', 'updated', 'updated', 'deleted']);
       for (const row of rows) expect(row).toMatchObject({ changed_by: team.adminId, changed_by_api_key: hashApiKey(team.adminKey) });
     });
@@ -220,7 +210,7 @@ describe.each(testDatabaseKinds())('the audit trail through GraphQL on %s', (kin
       const model = await newModel();
       await updateModel(model.id, { rpm: 12 });
       await updateModel(model.id, { rpm: 13 });
-      const userId = await createUser(server);
+      const userId = await createUser(handle.server);
 
       const updates = await auditLogs({ filter: { objectId: model.id, action: 'UPDATED' } });
       expect(updates.totalCount).toBe(2);
@@ -231,7 +221,7 @@ describe.each(testDatabaseKinds())('the audit trail through GraphQL on %s', (kin
       expect(users.edges.map(({ node }) => node.objectId)).toContain(userId);
       expect(users.edges.map(({ node }) => node.objectId)).not.toContain(model.id);
 
-      const team = await teamWithKeys(server);
+      const team = await teamWithKeys(handle.server);
       const teamModel = await newModel(team.adminKey, { team_id: team.teamId });
       const byAdmin = await auditLogs({ filter: { changedBy: team.adminId }, first: 100 });
       expect(byAdmin.edges.every(({ node }) => node.changedBy === team.adminId)).toBe(true);
@@ -240,7 +230,7 @@ describe.each(testDatabaseKinds())('the audit trail through GraphQL on %s', (kin
 
     it('tableName LiteLLM_ProxyModelTable also matches model entries older proxies wrote as LiteLLM_ModelTable', async () => {
       const objectId = randomUUID();
-      const legacyId = await insertLegacyAuditRow(server, {
+      const legacyId = await insertLegacyAuditRow(handle.server, {
         action: 'updated',
         tableName: TABLES.teamModelAliases,
         objectId,
@@ -256,9 +246,9 @@ describe.each(testDatabaseKinds())('the audit trail through GraphQL on %s', (kin
     });
 
     it("tableName LiteLLM_ProxyModelTable does not list a team's alias-row entries, which share the older name", async () => {
-      const team = await teamWithKeys(server);
+      const team = await teamWithKeys(handle.server);
       await newModel(team.adminKey, { team_id: team.teamId });
-      const aliasRowId = String((await storedRow(server, TABLES.team, 'team_id', team.teamId))!.model_id);
+      const aliasRowId = String((await storedRow(handle.server, TABLES.team, 'team_id', team.teamId))!.model_id);
 
       const modelHistory = await auditLogs({ filter: { tableName: TABLES.proxyModel }, first: 100 });
       expect(modelHistory.edges.map(({ node }) => node.objectId)).not.toContain(aliasRowId);
@@ -271,7 +261,7 @@ describe.each(testDatabaseKinds())('the audit trail through GraphQL on %s', (kin
       const days = [1, 2, 3, 4, 5, 6].map((day) => new Date(Date.UTC(2020, 0, day, 12)));
       const ids = [];
       for (const updatedAt of days) {
-        ids.push(await insertLegacyAuditRow(server, { action: 'updated', tableName: TABLES.proxyModel, objectId, updatedAt, updatedValues: { model_id: objectId } }));
+        ids.push(await insertLegacyAuditRow(handle.server, { action: 'updated', tableName: TABLES.proxyModel, objectId, updatedAt, updatedValues: { model_id: objectId } }));
       }
 
       const page = await auditLogs({ filter: { objectId, since: days[1].toISOString(), until: days[4].toISOString() } });
@@ -287,7 +277,7 @@ describe.each(testDatabaseKinds())('the audit trail through GraphQL on %s', (kin
       const inserted = [];
       for (let i = 0; i < 13; i++) {
         const updatedAt = i < 8 ? sameInstant : new Date(sameInstant.getTime() + i * 1000);
-        inserted.push(await insertLegacyAuditRow(server, { action: 'updated', tableName: TABLES.proxyModel, objectId, updatedAt, updatedValues: { model_id: objectId } }));
+        inserted.push(await insertLegacyAuditRow(handle.server, { action: 'updated', tableName: TABLES.proxyModel, objectId, updatedAt, updatedValues: { model_id: objectId } }));
       }
 
       const seen: string[] = [];
@@ -315,7 +305,7 @@ describe.each(testDatabaseKinds())('the audit trail through GraphQL on %s', (kin
       expect((await auditLogs({ filter: { objectId: model.id }, first: 1 })).totalCount).toBe(4);
       expect((await auditLogs({ filter: { objectId: model.id }, first: 0 })).totalCount).toBe(4);
       const all = await auditLogs({ first: 1 });
-      expect(all.totalCount).toBe(Number((await server.sql(`select count(*) as count from "${TABLES.auditLog}"`))[0].count));
+      expect(all.totalCount).toBe(Number((await handle.server.sql(`select count(*) as count from "${TABLES.auditLog}"`))[0].count));
     });
 
     it.each([
@@ -324,20 +314,20 @@ describe.each(testDatabaseKinds())('the audit trail through GraphQL on %s', (kin
       ['a time that is no date', Buffer.from(JSON.stringify({ updatedAt: 'yesterday', id: 'x' })).toString('base64url')],
       ['a time Postgres cannot hold', Buffer.from(JSON.stringify({ updatedAt: '+100000-01-01T00:00:00.000Z', id: 'x' })).toString('base64url')],
     ])('refuses a forged cursor (%s) with BAD_USER_INPUT', async (_, after) => {
-      const response = await server.graphql(AUDIT_LOGS_QUERY, { after });
+      const response = await handle.server.graphql(AUDIT_LOGS_QUERY, { after });
       expect(response.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
       expect(response.data).toBeNull();
     });
 
     it('refuses since or until outside what a timestamp column holds with BAD_USER_INPUT', async () => {
       for (const filter of [{ since: '0000-01-01T00:00:00Z' }, { until: '0000-06-01T00:00:00Z' }]) {
-        const response = await server.graphql(AUDIT_LOGS_QUERY, { filter });
+        const response = await handle.server.graphql(AUDIT_LOGS_QUERY, { filter });
         expect(response.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
       }
     });
 
     it('refuses first above the cap with BAD_USER_INPUT', async () => {
-      const response = await server.graphql(AUDIT_LOGS_QUERY, { first: 1000 });
+      const response = await handle.server.graphql(AUDIT_LOGS_QUERY, { first: 1000 });
       expect(response.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     });
   });
@@ -345,13 +335,13 @@ describe.each(testDatabaseKinds())('the audit trail through GraphQL on %s', (kin
   describe('auditLog, AuditLog.model and Model.auditLogs', () => {
     it('auditLog(id) returns one entry, and null for an id that does not exist', async () => {
       const model = await newModel();
-      const [row] = await auditRowsOf(server, model.id);
+      const [row] = await auditRowsOf(handle.server, model.id);
 
-      const found = await server.graphql(`query ($id: ID!) { auditLog(id: $id) { ${AUDIT_LOG_FIELDS} changedByApiKey } }`, { id: row.id });
+      const found = await handle.server.graphql(`query ($id: ID!) { auditLog(id: $id) { ${AUDIT_LOG_FIELDS} changedByApiKey } }`, { id: row.id });
       expect(found.errors).toBeUndefined();
       expect(found.data!.auditLog).toMatchObject({ id: row.id, action: 'CREATED', tableName: TABLES.proxyModel, objectId: model.id, changedBy: 'default_user_id', changedByApiKey: MASTER_KEY_HASH, beforeValue: null });
 
-      const missing = await server.graphql('query ($id: ID!) { auditLog(id: $id) { id } }', { id: randomUUID() });
+      const missing = await handle.server.graphql('query ($id: ID!) { auditLog(id: $id) { id } }', { id: randomUUID() });
       expect(missing).toMatchObject({ data: { auditLog: null } });
       expect(missing.errors).toBeUndefined();
     });
@@ -361,7 +351,7 @@ describe.each(testDatabaseKinds())('the audit trail through GraphQL on %s', (kin
       await patchModel(model.id, { modelName: 'as-it-is-now' });
       const query = `query ($id: ID!) { auditLogs(filter: { objectId: $id }) { edges { node { action model { id modelName } } } } }`;
 
-      const live = await server.graphql(query, { id: model.id });
+      const live = await handle.server.graphql(query, { id: model.id });
       expect(live.errors).toBeUndefined();
       expect(live.data!.auditLogs.edges.map((edge: any) => edge.node.model)).toEqual([
         { id: model.id, modelName: 'as-it-is-now' },
@@ -369,7 +359,7 @@ describe.each(testDatabaseKinds())('the audit trail through GraphQL on %s', (kin
       ]);
 
       await deleteModel(model.id);
-      const gone = await server.graphql(query, { id: model.id });
+      const gone = await handle.server.graphql(query, { id: model.id });
       expect(gone.errors).toBeUndefined();
       expect(gone.data!.auditLogs.edges.map((edge: any) => [edge.node.action, edge.node.model])).toEqual([
         ['DELETED', null],
@@ -379,8 +369,8 @@ describe.each(testDatabaseKinds())('the audit trail through GraphQL on %s', (kin
     });
 
     it('AuditLog.model is null for entries of other tables', async () => {
-      const userId = await createUser(server);
-      const response = await server.graphql('query ($id: ID!) { auditLogs(filter: { objectId: $id }) { edges { node { tableName model { id } } } } }', { id: userId });
+      const userId = await createUser(handle.server);
+      const response = await handle.server.graphql('query ($id: ID!) { auditLogs(filter: { objectId: $id }) { edges { node { tableName model { id } } } } }', { id: userId });
       expect(response.data!.auditLogs.edges).toEqual([{ node: { tableName: TABLES.user, model: null } }]);
     });
 
@@ -390,7 +380,7 @@ describe.each(testDatabaseKinds())('the audit trail through GraphQL on %s', (kin
       for (const rpm of [31, 32, 33]) await updateModel(model.id, { rpm });
       await updateModel(other.id, { rpm: 41 });
 
-      const response = await server.graphql(
+      const response = await handle.server.graphql(
         `query ($a: ID!, $b: ID!) {
           a: model(id: $a) { auditLogs(first: 2) { action objectId updatedValues } }
           b: model(id: $b) { auditLogs { action objectId } }
@@ -412,12 +402,12 @@ describe.each(testDatabaseKinds())('the audit trail through GraphQL on %s', (kin
     });
 
     it("a model whose id equals an alias row's serial id has only its own entries as history", async () => {
-      const team = await teamWithKeys(server);
+      const team = await teamWithKeys(handle.server);
       await newModel(team.adminKey, { team_id: team.teamId });
-      const aliasRowId = String((await storedRow(server, TABLES.team, 'team_id', team.teamId))!.model_id);
+      const aliasRowId = String((await storedRow(handle.server, TABLES.team, 'team_id', team.teamId))!.model_id);
       const model = await newModel(undefined, { id: aliasRowId });
 
-      const response = await server.graphql(
+      const response = await handle.server.graphql(
         `query ($id: ID!) {
           model(id: $id) { auditLogs { tableName objectId } }
           auditLogs(filter: { objectId: $id }) { edges { node { tableName model { id } } } }
@@ -441,7 +431,7 @@ describe.each(testDatabaseKinds())('the audit trail through GraphQL on %s', (kin
       await updateModel(model.id, { api_key: ROTATED_SECRET });
       await deleteModel(model.id);
 
-      const response = await server.graphql(
+      const response = await handle.server.graphql(
         `query ($id: ID!) { auditLogs(filter: { objectId: $id }) { edges { node { ${AUDIT_LOG_FIELDS} } } } }`,
         { id: model.id },
       );
@@ -457,9 +447,9 @@ describe.each(testDatabaseKinds())('the audit trail through GraphQL on %s', (kin
     });
 
     it("the key entry's token hash and key name come back masked too", async () => {
-      const userId = await createUser(server);
-      const { key, token } = await generateKey(server, userId);
-      const response = await server.graphql(`query ($id: ID!) { auditLogs(filter: { objectId: $id }) { edges { node { updatedValues } } } }`, { id: token });
+      const userId = await createUser(handle.server);
+      const { key, token } = await generateKey(handle.server, userId);
+      const response = await handle.server.graphql(`query ($id: ID!) { auditLogs(filter: { objectId: $id }) { edges { node { updatedValues } } } }`, { id: token });
       const text = JSON.stringify(response);
       expect(text).not.toContain(key);
       expect(text).not.toContain(token);
@@ -478,9 +468,9 @@ describe.each(testDatabaseKinds())('the audit trail through GraphQL on %s', (kin
       // Some proxy versions also dumped the JSON columns themselves as JSON strings inside the snapshot.
       const after = snapshot(ROTATED_SECRET);
       const nestedString = { ...after, litellm_params: JSON.stringify(after.litellm_params), model_info: JSON.stringify(after.model_info) };
-      await insertLegacyAuditRow(server, { action: 'updated', tableName: TABLES.teamModelAliases, objectId, beforeValue: snapshot(PROVIDER_SECRET), updatedValues: nestedString });
+      await insertLegacyAuditRow(handle.server, { action: 'updated', tableName: TABLES.teamModelAliases, objectId, beforeValue: snapshot(PROVIDER_SECRET), updatedValues: nestedString });
 
-      const response = await server.graphql(
+      const response = await handle.server.graphql(
         `query ($id: ID!) { auditLogs(filter: { objectId: $id, tableName: "${TABLES.proxyModel}" }) { edges { node { ${AUDIT_LOG_FIELDS} } } } }`,
         { id: objectId },
       );
@@ -503,9 +493,9 @@ describe.each(testDatabaseKinds())('the audit trail through GraphQL on %s', (kin
     it("masks the raw key an old proxy kept in a key's created entry", async () => {
       const rawKey = `sk-${randomUUID()}`;
       const token = hashApiKey(rawKey);
-      await insertLegacyAuditRow(server, { action: 'created', tableName: TABLES.verificationToken, objectId: token, updatedValues: { key: rawKey, token, key_alias: 'ci', user_id: 'someone' } });
+      await insertLegacyAuditRow(handle.server, { action: 'created', tableName: TABLES.verificationToken, objectId: token, updatedValues: { key: rawKey, token, key_alias: 'ci', user_id: 'someone' } });
 
-      const response = await server.graphql(`query ($id: ID!) { auditLogs(filter: { objectId: $id }) { edges { node { updatedValues } } } }`, { id: token });
+      const response = await handle.server.graphql(`query ($id: ID!) { auditLogs(filter: { objectId: $id }) { edges { node { updatedValues } } } }`, { id: token });
       expect(JSON.stringify(response)).not.toContain(rawKey);
       expect(response.data!.auditLogs.edges[0].node.updatedValues).toEqual({ key: maskSecret(rawKey), token: maskSecret(token), key_alias: maskSecret('ci'), user_id: 'someone' });
     });

@@ -11,8 +11,8 @@ import { TABLES } from '../../../src/database/tables';
 import { StartupError } from '../../../src/errors/StartupError';
 import { createLogger } from '../../../src/server/logger';
 import { addModel, createUser, generateKey, keyWithRole, teamWithKeys } from '../../support/fixtures';
-import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../../support/testDatabases';
-import { postGraphql, startTestServer, TEST_MASTER_KEY, type GraphqlResponse, type TestServer } from '../../support/testServer';
+import { testDatabaseKinds } from '../../support/testDatabases';
+import { type GraphqlResponse, postGraphql, serverForEachFile, TEST_MASTER_KEY } from '../../support/testServer';
 
 const ME = '{ me { authenticated userId role teamId isTeamAdmin } }';
 /** Any query guarded by @auth. */
@@ -28,21 +28,11 @@ async function postWithHeaders(baseUrl: string, headers: Record<string, string>,
 }
 
 describe.each(testDatabaseKinds())('who is calling, on %s', (kind) => {
-  let database: TestDatabase;
-  let server: TestServer;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    server = await startTestServer(database);
-  });
-  afterAll(async () => {
-    await server?.stop();
-    await database?.drop();
-  });
+  const handle = serverForEachFile(kind);
 
   /** A key row written the way the proxy writes it: the sha256 hex of the raw key, nothing else. */
   async function insertKey(rawKey: string, columns: { userId?: string | null; teamId?: string | null; expires?: Date | null; blocked?: boolean } = {}) {
-    await server.sql(`INSERT INTO "${TABLES.verificationToken}" (token, user_id, team_id, expires, blocked) VALUES (?, ?, ?, ?, ?)`, [
+    await handle.server.sql(`INSERT INTO "${TABLES.verificationToken}" (token, user_id, team_id, expires, blocked) VALUES (?, ?, ?, ?, ?)`, [
       hashApiKey(rawKey),
       columns.userId ?? null,
       columns.teamId ?? null,
@@ -52,7 +42,7 @@ describe.each(testDatabaseKinds())('who is calling, on %s', (kind) => {
   }
 
   async function insertUser(userId: string, role: string | null) {
-    await server.sql(`INSERT INTO "${TABLES.user}" (user_id, user_role) VALUES (?, ?)`, [userId, role]);
+    await handle.server.sql(`INSERT INTO "${TABLES.user}" (user_id, user_role) VALUES (?, ?)`, [userId, role]);
   }
 
   function expectUnauthenticated(response: GraphqlResponse, message: RegExp) {
@@ -64,21 +54,21 @@ describe.each(testDatabaseKinds())('who is calling, on %s', (kind) => {
 
   describe('the master key', () => {
     it('in `Authorization: Bearer` is proxy_admin with user id default_user_id', async () => {
-      const response = await postWithHeaders(server.url, { authorization: `Bearer ${TEST_MASTER_KEY}` }, ME);
+      const response = await postWithHeaders(handle.server.url, { authorization: `Bearer ${TEST_MASTER_KEY}` }, ME);
       expect(response.data).toEqual({ me: { authenticated: true, userId: 'default_user_id', role: 'PROXY_ADMIN', teamId: null, isTeamAdmin: false } });
     });
 
     it('in `x-litellm-api-key` is proxy_admin too, and opens protected queries', async () => {
-      const me = await postWithHeaders(server.url, { 'x-litellm-api-key': TEST_MASTER_KEY }, ME);
+      const me = await postWithHeaders(handle.server.url, { 'x-litellm-api-key': TEST_MASTER_KEY }, ME);
       expect(me.data?.me).toMatchObject({ authenticated: true, userId: 'default_user_id', role: 'PROXY_ADMIN' });
-      const models = await postWithHeaders(server.url, { 'x-litellm-api-key': TEST_MASTER_KEY }, PROTECTED);
+      const models = await postWithHeaders(handle.server.url, { 'x-litellm-api-key': TEST_MASTER_KEY }, PROTECTED);
       expect(models.errors).toBeUndefined();
       expect(models.data?.models.totalCount).toEqual(expect.any(Number));
     });
 
     it('with a different key of the same length is refused', async () => {
       const lookalike = TEST_MASTER_KEY.slice(0, -1) + (TEST_MASTER_KEY.endsWith('9') ? '8' : '9');
-      expectUnauthenticated(await server.graphql(PROTECTED, undefined, lookalike), /not valid/);
+      expectUnauthenticated(await handle.server.graphql(PROTECTED, undefined, lookalike), /not valid/);
     });
   });
 
@@ -88,33 +78,33 @@ describe.each(testDatabaseKinds())('who is calling, on %s', (kind) => {
       const rawKey = `sk-${randomUUID()}`;
       await insertUser(userId, 'proxy_admin_viewer');
       await insertKey(rawKey, { userId });
-      const response = await server.graphql(ME, undefined, rawKey);
+      const response = await handle.server.graphql(ME, undefined, rawKey);
       expect(response.data?.me).toEqual({ authenticated: true, userId, role: 'PROXY_ADMIN_VIEWER', teamId: null, isTeamAdmin: false });
     });
 
     it('work in `x-litellm-api-key` as in `Authorization`', async () => {
-      const { userId, key } = await keyWithRole(server, 'INTERNAL_USER');
-      const response = await postWithHeaders(server.url, { 'x-litellm-api-key': key }, ME);
+      const { userId, key } = await keyWithRole(handle.server, 'INTERNAL_USER');
+      const response = await postWithHeaders(handle.server.url, { 'x-litellm-api-key': key }, ME);
       expect(response.data?.me).toMatchObject({ authenticated: true, userId, role: 'INTERNAL_USER' });
     });
 
     it('are generated once: only their hash is stored, never the key', async () => {
-      const userId = await createUser(server);
-      const { key, token } = await generateKey(server, userId);
+      const userId = await createUser(handle.server);
+      const { key, token } = await generateKey(handle.server, userId);
       expect(key).toMatch(/^sk-/);
       expect(token).toBe(hashApiKey(key));
-      const rows = await server.sql<{ row: string }>(`SELECT row_to_json(t)::text AS row FROM "${TABLES.verificationToken}" t WHERE token = ?`, [token]);
+      const rows = await handle.server.sql<{ row: string }>(`SELECT row_to_json(t)::text AS row FROM "${TABLES.verificationToken}" t WHERE token = ?`, [token]);
       expect(rows).toHaveLength(1);
       expect(rows[0].row).not.toContain(key);
-      const audit = await server.sql<{ row: string }>(`SELECT row_to_json(a)::text AS row FROM "${TABLES.auditLog}" a`);
+      const audit = await handle.server.sql<{ row: string }>(`SELECT row_to_json(a)::text AS row FROM "${TABLES.auditLog}" a`);
       expect(audit.map((entry) => entry.row).join('\n')).not.toContain(key);
     });
 
     it.each(['PROXY_ADMIN', 'PROXY_ADMIN_VIEWER', 'ORG_ADMIN', 'INTERNAL_USER', 'INTERNAL_USER_VIEWER', 'TEAM', 'CUSTOMER'])(
       'take the role %s from LiteLLM_UserTable.user_role of their user',
       async (role) => {
-        const { userId, key } = await keyWithRole(server, role);
-        expect((await server.graphql(ME, undefined, key)).data?.me).toEqual({ authenticated: true, userId, role, teamId: null, isTeamAdmin: false });
+        const { userId, key } = await keyWithRole(handle.server, role);
+        expect((await handle.server.graphql(ME, undefined, key)).data?.me).toEqual({ authenticated: true, userId, role, teamId: null, isTeamAdmin: false });
       },
     );
 
@@ -126,25 +116,25 @@ describe.each(testDatabaseKinds())('who is calling, on %s', (kind) => {
       const rawKey = `sk-${randomUUID()}`;
       await insertUser(userId, storedRole);
       await insertKey(rawKey, { userId });
-      expect((await server.graphql(ME, undefined, rawKey)).data?.me).toMatchObject({ authenticated: true, userId, role: 'INTERNAL_USER' });
+      expect((await handle.server.graphql(ME, undefined, rawKey)).data?.me).toMatchObject({ authenticated: true, userId, role: 'INTERNAL_USER' });
     });
 
     it('without a user are INTERNAL_USER', async () => {
       const rawKey = `sk-${randomUUID()}`;
       await insertKey(rawKey);
-      expect((await server.graphql(ME, undefined, rawKey)).data?.me).toMatchObject({ authenticated: true, role: 'INTERNAL_USER', teamId: null, isTeamAdmin: false });
+      expect((await handle.server.graphql(ME, undefined, rawKey)).data?.me).toMatchObject({ authenticated: true, role: 'INTERNAL_USER', teamId: null, isTeamAdmin: false });
     });
 
     it("take their team from the key row, and team admin from the team's members_with_roles", async () => {
-      const team = await teamWithKeys(server);
-      expect((await server.graphql(ME, undefined, team.adminKey)).data?.me).toEqual({
+      const team = await teamWithKeys(handle.server);
+      expect((await handle.server.graphql(ME, undefined, team.adminKey)).data?.me).toEqual({
         authenticated: true,
         userId: team.adminId,
         role: 'INTERNAL_USER',
         teamId: team.teamId,
         isTeamAdmin: true,
       });
-      expect((await server.graphql(ME, undefined, team.memberKey)).data?.me).toEqual({
+      expect((await handle.server.graphql(ME, undefined, team.memberKey)).data?.me).toEqual({
         authenticated: true,
         userId: team.memberId,
         role: 'INTERNAL_USER',
@@ -154,22 +144,22 @@ describe.each(testDatabaseKinds())('who is calling, on %s', (kind) => {
     });
 
     it('of a team admin without a team are no team admin', async () => {
-      const team = await teamWithKeys(server);
-      const { key } = await generateKey(server, team.adminId);
-      expect((await server.graphql(ME, undefined, key)).data?.me).toMatchObject({ teamId: null, isTeamAdmin: false });
+      const team = await teamWithKeys(handle.server);
+      const { key } = await generateKey(handle.server, team.adminId);
+      expect((await handle.server.graphql(ME, undefined, key)).data?.me).toMatchObject({ teamId: null, isTeamAdmin: false });
     });
 
     it('that expire in the future work', async () => {
-      const userId = await createUser(server);
-      const { key } = await generateKey(server, userId, undefined, new Date(Date.now() + 3_600_000).toISOString());
-      const response = await server.graphql(PROTECTED, undefined, key);
+      const userId = await createUser(handle.server);
+      const { key } = await generateKey(handle.server, userId, undefined, new Date(Date.now() + 3_600_000).toISOString());
+      const response = await handle.server.graphql(PROTECTED, undefined, key);
       expect(response.errors).toBeUndefined();
     });
 
     it('record their hash, never the key, in the audit trail of what they change', async () => {
-      const team = await teamWithKeys(server);
-      const model = await addModel(server, { key: team.adminKey, modelInfo: { team_id: team.teamId } });
-      const [entry] = await server.sql<{ changed_by: string; changed_by_api_key: string }>(
+      const team = await teamWithKeys(handle.server);
+      const model = await addModel(handle.server, { key: team.adminKey, modelInfo: { team_id: team.teamId } });
+      const [entry] = await handle.server.sql<{ changed_by: string; changed_by_api_key: string }>(
         `SELECT changed_by, changed_by_api_key FROM "${TABLES.auditLog}" WHERE object_id = ? AND table_name = ?`,
         [model.id, TABLES.proxyModel],
       );
@@ -179,54 +169,54 @@ describe.each(testDatabaseKinds())('who is calling, on %s', (kind) => {
 
   describe('a refused key is UNAUTHENTICATED on a protected query, with a message saying why', () => {
     it('no key at all', async () => {
-      expectUnauthenticated(await server.graphql(PROTECTED, undefined, null), /No API key was sent/);
+      expectUnauthenticated(await handle.server.graphql(PROTECTED, undefined, null), /No API key was sent/);
     });
 
     it('garbage', async () => {
-      expectUnauthenticated(await server.graphql(PROTECTED, undefined, 'garbage!'), /API key is not valid/);
+      expectUnauthenticated(await handle.server.graphql(PROTECTED, undefined, 'garbage!'), /API key is not valid/);
     });
 
     it('an empty Bearer', async () => {
-      expectUnauthenticated(await postWithHeaders(server.url, { authorization: 'Bearer ' }, PROTECTED), /No API key was sent/);
+      expectUnauthenticated(await postWithHeaders(handle.server.url, { authorization: 'Bearer ' }, PROTECTED), /No API key was sent/);
     });
 
     it('an sk- key that was never issued', async () => {
-      expectUnauthenticated(await server.graphql(PROTECTED, undefined, `sk-${randomUUID()}`), /API key is not valid/);
+      expectUnauthenticated(await handle.server.graphql(PROTECTED, undefined, `sk-${randomUUID()}`), /API key is not valid/);
     });
 
     it('a key not starting with sk-, even when its hash is stored', async () => {
-      const userId = await createUser(server, 'PROXY_ADMIN');
+      const userId = await createUser(handle.server, 'PROXY_ADMIN');
       const rawKey = `pk-${randomUUID()}`;
       await insertKey(rawKey, { userId });
-      expectUnauthenticated(await server.graphql(PROTECTED, undefined, rawKey), /API key is not valid/);
+      expectUnauthenticated(await handle.server.graphql(PROTECTED, undefined, rawKey), /API key is not valid/);
     });
 
     it('an expired key', async () => {
-      const { key } = await keyWithRole(server, 'PROXY_ADMIN');
-      await server.sql(`UPDATE "${TABLES.verificationToken}" SET expires = ? WHERE token = ?`, [new Date(Date.now() - 1000), hashApiKey(key)]);
-      expectUnauthenticated(await server.graphql(PROTECTED, undefined, key), /expired/);
+      const { key } = await keyWithRole(handle.server, 'PROXY_ADMIN');
+      await handle.server.sql(`UPDATE "${TABLES.verificationToken}" SET expires = ? WHERE token = ?`, [new Date(Date.now() - 1000), hashApiKey(key)]);
+      expectUnauthenticated(await handle.server.graphql(PROTECTED, undefined, key), /expired/);
     });
 
     it('a blocked key', async () => {
-      const { key } = await keyWithRole(server, 'PROXY_ADMIN');
-      await server.sql(`UPDATE "${TABLES.verificationToken}" SET blocked = true WHERE token = ?`, [hashApiKey(key)]);
-      expectUnauthenticated(await server.graphql(PROTECTED, undefined, key), /blocked/);
+      const { key } = await keyWithRole(handle.server, 'PROXY_ADMIN');
+      await handle.server.sql(`UPDATE "${TABLES.verificationToken}" SET blocked = true WHERE token = ?`, [hashApiKey(key)]);
+      expectUnauthenticated(await handle.server.graphql(PROTECTED, undefined, key), /blocked/);
     });
 
     it('the key of a deleted user', async () => {
-      const { userId, key } = await keyWithRole(server, 'PROXY_ADMIN');
-      await server.sql(`DELETE FROM "${TABLES.user}" WHERE user_id = ?`, [userId]);
-      expectUnauthenticated(await server.graphql(PROTECTED, undefined, key), /user no longer exists/);
+      const { userId, key } = await keyWithRole(handle.server, 'PROXY_ADMIN');
+      await handle.server.sql(`DELETE FROM "${TABLES.user}" WHERE user_id = ?`, [userId]);
+      expectUnauthenticated(await handle.server.graphql(PROTECTED, undefined, key), /user no longer exists/);
     });
 
     it('the key of a blocked team', async () => {
-      const team = await teamWithKeys(server);
-      await server.sql(`UPDATE "${TABLES.team}" SET blocked = true WHERE team_id = ?`, [team.teamId]);
-      expectUnauthenticated(await server.graphql(PROTECTED, undefined, team.adminKey), /team is blocked/);
+      const team = await teamWithKeys(handle.server);
+      await handle.server.sql(`UPDATE "${TABLES.team}" SET blocked = true WHERE team_id = ?`, [team.teamId]);
+      expectUnauthenticated(await handle.server.graphql(PROTECTED, undefined, team.adminKey), /team is blocked/);
     });
 
     it('and `me` answers authenticated: false for it', async () => {
-      const response = await server.graphql(ME, undefined, `sk-${randomUUID()}`);
+      const response = await handle.server.graphql(ME, undefined, `sk-${randomUUID()}`);
       expect(response.errors).toBeUndefined();
       expect(response.data).toEqual({ me: { authenticated: false, userId: null, role: null, teamId: null, isTeamAdmin: false } });
     });

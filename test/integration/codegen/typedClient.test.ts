@@ -3,8 +3,8 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../../support/testDatabases';
-import { startTestServer, TEST_MASTER_KEY, type TestServer } from '../../support/testServer';
+import { testDatabaseKinds } from '../../support/testDatabases';
+import { serverForEachFile, TEST_MASTER_KEY } from '../../support/testServer';
 import type { DashboardSession } from '../../../examples/dashboardClient';
 
 type DashboardClient = typeof import('../../../examples/dashboardClient');
@@ -47,20 +47,11 @@ it('the example client type-checks (strict) against the documents generated from
 });
 
 describe.each(testDatabaseKinds())('the typed dashboard client on %s', (kind) => {
-  let database: TestDatabase;
-  let server: TestServer;
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    server = await startTestServer(database);
-  });
-  afterAll(async () => {
-    await server?.stop();
-    await database?.drop();
-  });
+  const handle = serverForEachFile(kind);
 
   it('runs a team admin session: add, patch, rotate, list, read with history, page the audit log, delete', async () => {
     const { runDashboardSession, AUDIT_PAGE_SIZE } = await loadDashboardClient();
-    const session = await runDashboardSession(server.url, TEST_MASTER_KEY);
+    const session = await runDashboardSession(handle.server.url, TEST_MASTER_KEY);
     const { team, added } = session;
 
     expect(session.principal).toMatchObject({ authenticated: true, userId: session.teamAdmin.id, teamId: team.id, isTeamAdmin: true });
@@ -89,7 +80,7 @@ describe.each(testDatabaseKinds())('the typed dashboard client on %s', (kind) =>
 
   it('reports GraphQL errors as a GraphqlRequestError carrying extensions.code', async () => {
     const { runDashboardSession, GraphqlRequestError } = await loadDashboardClient();
-    const failure = await runDashboardSession(server.url, 'sk-not-the-master-key').catch((error: unknown) => error);
+    const failure = await runDashboardSession(handle.server.url, 'sk-not-the-master-key').catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(GraphqlRequestError);
     expect((failure as InstanceType<typeof GraphqlRequestError>).errors[0].extensions?.code).toBe('UNAUTHENTICATED');
   });

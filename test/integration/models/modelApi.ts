@@ -3,11 +3,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Settings } from '../../../src/config/settings';
 import { TABLES } from '../../../src/database/tables';
 import { MODEL_FIELDS } from '../../support/fixtures';
-import { createTestDatabase, type DatabaseKind, type TestDatabase } from '../../support/testDatabases';
-import { startTestServer, TEST_MASTER_KEY, type GraphqlResponse, type TestServer } from '../../support/testServer';
+import { TEST_MASTER_KEY, type GraphqlResponse, type TestServer } from '../../support/testServer';
 
 export const ADD_MODEL = `mutation Add($input: AddModelInput!) { addModel(input: $input) { ${MODEL_FIELDS} } }`;
 export const UPDATE_MODEL = `mutation Update($input: UpdateModelInput!) { updateModel(input: $input) { ${MODEL_FIELDS} } }`;
@@ -22,26 +20,9 @@ export const MODELS = `query Models($filter: ModelFilter, $first: Int, $after: S
   }
 }`;
 
+export { serverForEachFile, type ServerHandle } from '../../support/testServer';
+
 export const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-
-export interface ServerHandle {
-  database: TestDatabase;
-  server: TestServer;
-}
-
-/** A fresh database and a server over it for the enclosing describe block; `settings` is read in beforeAll. */
-export function serverForEachFile(kind: DatabaseKind, settings: () => Partial<Settings> = () => ({})): ServerHandle {
-  const handle = {} as ServerHandle;
-  beforeAll(async () => {
-    handle.database = await createTestDatabase(kind);
-    handle.server = await startTestServer(handle.database, settings());
-  });
-  afterAll(async () => {
-    await handle.server?.stop();
-    await handle.database?.drop();
-  });
-  return handle;
-}
 
 /** A proxy-format config file in a fresh temporary folder; returns its path. */
 export function writeConfigFile(yaml: string): string {
