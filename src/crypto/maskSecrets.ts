@@ -20,9 +20,19 @@ export const MIN_LENGTH_TO_SHOW_ENDS = 12;
 // secret masks to 3 + 4 + 4 = 11 characters, shorter than itself. So no value ever masks to itself.
 const FULLY_MASKED = '*'.repeat(MIN_LENGTH_TO_SHOW_ENDS);
 
+// Column and parameter names repeat on every row of a page: each name is classified once.
+const MAX_CLASSIFIED_NAMES = 10_000;
+const classifiedNames = new Map<string, boolean>();
+
 export function isSecretKey(name: string): boolean {
-  const lowerCaseName = name.toLowerCase();
-  return SECRET_KEY_NAMES.includes(lowerCaseName) || SECRET_KEY_FRAGMENTS.some((fragment) => lowerCaseName.includes(fragment));
+  let secret = classifiedNames.get(name);
+  if (secret === undefined) {
+    const lowerCaseName = name.toLowerCase();
+    secret = SECRET_KEY_NAMES.includes(lowerCaseName) || SECRET_KEY_FRAGMENTS.some((fragment) => lowerCaseName.includes(fragment));
+    if (classifiedNames.size >= MAX_CLASSIFIED_NAMES) classifiedNames.clear();
+    classifiedNames.set(name, secret);
+  }
+  return secret;
 }
 
 /** At most the first 3 and last 4 characters, e.g. `sk-****wxyz`; short values fully masked. */
@@ -36,11 +46,22 @@ export function maskSecret(value: string): string {
 
 /** A deep copy of a JSON value in which every value under a secret-bearing key is masked. */
 export function maskSecrets(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(maskSecrets);
   if (!isJsonObject(value)) return value;
-  return Object.fromEntries(
-    Object.entries(value).map(([name, entry]) => [name, isSecretKey(name) ? maskSecretValue(name, entry) : maskSecrets(entry)]),
-  );
+  if (Array.isArray(value)) return value.map(maskSecrets);
+  const masked: Record<string, unknown> = {};
+  for (const name of Object.keys(value)) setOwnProperty(masked, name, maskEntry(name, value[name]));
+  return masked;
+}
+
+/** The value of one key of a JSON object, masked as maskSecrets masks it. */
+export function maskEntry(name: string, value: unknown): unknown {
+  return isSecretKey(name) ? maskSecretValue(name, value) : maskSecrets(value);
+}
+
+/** `target[name] = value`, also for a "__proto__" key (which JSON.parse makes an own property): it stays data. */
+export function setOwnProperty(target: Record<string, unknown>, name: string, value: unknown): void {
+  if (name === '__proto__') Object.defineProperty(target, name, { value, enumerable: true, writable: true, configurable: true });
+  else target[name] = value;
 }
 
 // Spec-literal fragment matching makes `max_tokens` or `input_cost_per_token` secret-bearing, yet masking

@@ -1,14 +1,29 @@
-// Entities from the rows of hand-written SELECTs, for reading: hydrated from the entity's own metadata
-// (column names, custom types such as lenient JSON, UTC timestamps) like em.map, but not merged into the
-// identity map. Registering costs as much as hydrating and is only needed for rows the request changes:
-// on a page of 100 models or audit entries it was the largest cost of the query (see bench/compare).
-import type { EntityClass, EntityData } from '@mikro-orm/core';
+// Entities from the rows of hand-written SELECTs, for reading only. A row becomes a plain object with the
+// entity's properties, converted as MikroORM converts them (custom types such as lenient JSON and text[],
+// timestamp(3) columns as UTC Dates), but it is neither an instance managed by the unit of work nor built
+// by the entity factory: the factory's instance set-up and change-tracking snapshot (JSON re-serialised
+// for every JSON column) were the largest cost of a page of 100 models or audit entries (see bench/compare).
+// Relations are left out (a read never walks them). Rows a request changes are loaded through the EntityManager.
+import { ReferenceKind, type EntityClass, type EntityMetadata, type EntityProperty, type Platform } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { snapshotColumns } from '../audit/auditSnapshot';
 
+interface ColumnReader {
+  property: string;
+  column: string;
+  read(value: unknown): unknown;
+}
+
+const readersByEntity = new WeakMap<EntityMetadata, ColumnReader[]>();
+
 export function hydrateForReading<Entity extends object>(em: EntityManager, entity: EntityClass<Entity>, row: object): Entity {
-  const data = em.getDriver().mapResult(row as EntityData<Entity>, em.getMetadata().get<Entity>(entity.name));
-  return em.getEntityFactory().create(entity, data!, { merge: false, convertCustomTypes: true });
+  const values = row as Record<string, unknown>;
+  const loaded: Record<string, unknown> = {};
+  for (const { property, column, read } of columnReaders(em, entity)) {
+    const value = values[column];
+    loaded[property] = value === null || value === undefined ? null : read(value);
+  }
+  return loaded as Entity;
 }
 
 /** `"alias"."column" AS "alias.column"` for every column the entity maps: several entities read from one joined row. */
@@ -28,4 +43,36 @@ export function hydrateAliasedForReading<Entity extends object>(em: EntityManage
 
 function columnsOf(em: EntityManager, entity: EntityClass<object>): string[] {
   return snapshotColumns(em.getMetadata().get(entity.name)).map(({ column }) => column);
+}
+
+function columnReaders(em: EntityManager, entity: EntityClass<object>): ColumnReader[] {
+  const meta = em.getMetadata().get(entity.name);
+  let readers = readersByEntity.get(meta);
+  if (!readers) {
+    const platform = em.getPlatform();
+    readers = snapshotColumns(meta)
+      .filter(({ property }) => meta.properties[property].kind === ReferenceKind.SCALAR)
+      .map(({ property, column }) => ({ property, column, read: valueReader(meta.properties[property], platform) }));
+    readersByEntity.set(meta, readers);
+  }
+  return readers;
+}
+
+function valueReader(prop: EntityProperty, platform: Platform): (value: unknown) => unknown {
+  const { customType } = prop;
+  if (customType) return (value) => customType.convertToJSValue(value, platform);
+  if (prop.runtimeType === 'Date') return readUtcTimestamp;
+  return (value) => value;
+}
+
+/**
+ * The driver hands timestamp columns over as text; timestamp(3) without time zone holds UTC (Prisma, and
+ * forceUtcTimezone in ormOptions), so text without an offset is read as UTC, as MikroORM's hydrator does.
+ */
+export function readUtcTimestamp(value: unknown): Date {
+  if (value instanceof Date) return value;
+  if (typeof value === 'number') return new Date(value);
+  const text = String(value);
+  const hasZone = text.endsWith('Z') || text.includes('+') || text.lastIndexOf('-') > 10;
+  return new Date(hasZone ? text : `${text}+00:00`);
 }

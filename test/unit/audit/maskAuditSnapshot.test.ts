@@ -35,4 +35,16 @@ describe('maskAuditSnapshot', () => {
   it('is null for no snapshot', () => {
     expect(maskAuditSnapshot(null, KEY)).toBeNull();
   });
+
+  it('presents the same ciphertext the same way in every snapshot it appears in', () => {
+    const snapshot = { litellm_params: { api_key: encryptValue(SECRET, KEY), model: encryptValue('openai/gpt-4o', KEY) }, model_name: 'gpt' };
+    const first = maskAuditSnapshot(snapshot, KEY);
+    expect(maskAuditSnapshot(snapshot, KEY)).toEqual(first);
+    expect(first).toEqual({ litellm_params: { api_key: maskSecret(SECRET), model: 'openai/gpt-4o' }, model_name: 'gpt' });
+  });
+
+  it('keeps the column order of the stored snapshot', () => {
+    const snapshot = { model_id: 'm1', litellm_params: { model: encryptValue('m', KEY) }, model_name: 'n', created_at: '2026-01-01T00:00:00.000Z' };
+    expect(Object.keys(maskAuditSnapshot(snapshot, KEY) as object)).toEqual(['model_id', 'litellm_params', 'model_name', 'created_at']);
+  });
 });

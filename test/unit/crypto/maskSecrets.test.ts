@@ -101,4 +101,17 @@ describe('maskSecrets', () => {
     expect(maskSecrets(null)).toBeNull();
     expect(maskSecrets(3)).toBe(3);
   });
+
+  it('a "__proto__" key (an own property after JSON.parse) stays data, masked like any other key', () => {
+    const masked = maskSecrets(JSON.parse('{"__proto__": {"api_key": "sk-abcdefghijklmnopwxyz"}, "model": "m"}')) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(masked)).toBe(Object.prototype);
+    expect(Object.keys(masked)).toEqual(['__proto__', 'model']);
+    expect(JSON.stringify(masked)).toBe('{"__proto__":{"api_key":"sk-****wxyz"},"model":"m"}');
+  });
+
+  it('classifies a key name the same on every call (names are classified once and remembered)', () => {
+    for (let call = 0; call < 3; call += 1) {
+      expect(maskSecrets({ API_KEY: 'sk-abcdefghijklmnopwxyz', model: 'sk-abcdefghijklmnopwxyz' })).toEqual({ API_KEY: 'sk-****wxyz', model: 'sk-abcdefghijklmnopwxyz' });
+    }
+  });
 });
