@@ -2,7 +2,7 @@
 // ceiling started over it in turn and driven by autocannon through the same four cases; one table printed
 // and written to bench/RESULTS.md. The database and every child process are gone at the end, even on error.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -38,6 +38,8 @@ interface BenchSettings {
   cases: CaseName[];
   /** BENCH_PROFILE=1: run our server with --cpu-prof and print its hottest functions. */
   profile: boolean;
+  /** BENCH_PROFILE_DIR: keep the .cpuprofile files there (for Chrome DevTools) instead of in the temporary work dir. */
+  profileDir?: string;
 }
 
 function loadBenchSettings(env = process.env): BenchSettings {
@@ -59,6 +61,7 @@ function loadBenchSettings(env = process.env): BenchSettings {
     contestants: contestants as ContestantName[],
     cases: cases as CaseName[],
     profile: env.BENCH_PROFILE === '1',
+    profileDir: env.BENCH_PROFILE_DIR ? path.resolve(env.BENCH_PROFILE_DIR) : undefined,
   };
 }
 
@@ -86,7 +89,7 @@ async function main(): Promise<void> {
     // right after the other: on a shared machine, a burst of outside load then hurts all of them alike.
     const servers = [];
     for (const contestant of CONTESTANTS.filter(({ name }) => settings.contestants.includes(name))) {
-      const cpuProfileDir = settings.profile && contestant.name === 'ours' ? mkdtempSync(path.join(workDir, 'cpu-profile-')) : undefined;
+      const cpuProfileDir = settings.profile && contestant.name === 'ours' ? profileDirectory(settings.profileDir ?? workDir) : undefined;
       const setup = { databaseUrl: database.url, masterKey: MASTER_KEY, port: await freePort(), poolSize: POOL_SIZE, workDir, cpuProfileDir };
       const logFile = path.join(workDir, `${contestant.name}.log`);
       const server = await startChildServer({ ...contestant.server(setup), logFile });
@@ -148,6 +151,11 @@ async function main(): Promise<void> {
   } finally {
     await cleanUp(database);
   }
+}
+
+function profileDirectory(parent: string): string {
+  mkdirSync(parent, { recursive: true });
+  return mkdtempSync(path.join(parent, 'cpu-profile-'));
 }
 
 function rotate<T>(items: readonly T[], by: number): T[] {

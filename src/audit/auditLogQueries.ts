@@ -10,7 +10,7 @@ import { TABLES } from '../database/tables';
 import { ApiError } from '../errors/ApiError';
 import { decodeCursor, encodeCursor, pageSize, toConnection, type Connection } from '../graphql/connection';
 import type { AuditLogFilter } from './auditLog.input';
-import { AuditAction, type AuditLogNode } from './auditLog.type';
+import { AuditAction, AuditLogNode } from './auditLog.type';
 
 /** The instants a timestamp(3) column can hold; a bound outside them is bad input, not a database error. */
 const EARLIEST_TIMESTAMP = Date.parse('0001-01-01T00:00:00.000Z');
@@ -152,8 +152,9 @@ export function isModelAuditEntry(node: AuditLogNode): boolean {
   return node.tableName === TABLES.teamModelAliases && !('aliases' in (node.storedUpdatedValues ?? node.storedBeforeValue ?? {}));
 }
 
+/** An instance of AuditLogNode, so that type-graphql passes it to field resolvers as is (see storedModelNode). */
 function auditLogNode(entry: AuditLog): AuditLogNode {
-  return {
+  return Object.assign(new AuditLogNode(), {
     id: entry.id,
     action: entry.action as AuditAction,
     tableName: entry.tableName,
@@ -163,7 +164,7 @@ function auditLogNode(entry: AuditLog): AuditLogNode {
     storedChangedByApiKey: entry.changedByApiKey,
     storedBeforeValue: asObject(entry.beforeValue),
     storedUpdatedValues: asObject(entry.updatedValues),
-  };
+  });
 }
 
 function asObject(value: unknown): Record<string, unknown> | null {

@@ -1,5 +1,5 @@
 // Turns the request's API key into a Principal: the master key, or an `sk-` key found by its hash.
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Team } from '../database/entities/Team';
 import { User } from '../database/entities/User';
@@ -21,21 +21,24 @@ export function extractApiKey(header: HeaderLookup): string | undefined {
   return fromAuthorization || header('x-litellm-api-key')?.trim() || undefined;
 }
 
-/** Constant-time comparison whatever the lengths: both sides are hashed first. */
-export function isMasterKey(candidate: string, masterKey: string): boolean {
-  const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
-  return timingSafeEqual(digest(candidate), digest(masterKey));
+/**
+ * Whether a key is the master key, compared in constant time whatever the lengths: by their sha256
+ * (hashApiKey), which a request computes anyway and the master key's once at start.
+ */
+export function isMasterKeyHash(candidateHash: string, masterKeyHash: string): boolean {
+  return timingSafeEqual(Buffer.from(candidateHash, 'hex'), Buffer.from(masterKeyHash, 'hex'));
 }
 
 export async function resolvePrincipal(
   apiKey: string | undefined,
-  masterKey: string,
+  /** hashApiKey of the master key. */
+  masterKeyHash: string,
   em: EntityManager,
   now: Date = new Date(),
 ): Promise<Principal> {
   if (!apiKey) return anonymous('No API key was sent (Authorization: Bearer <key>).');
   const keyHash = hashApiKey(apiKey);
-  if (isMasterKey(apiKey, masterKey)) {
+  if (isMasterKeyHash(keyHash, masterKeyHash)) {
     return { authenticated: true, userId: MASTER_KEY_USER_ID, role: UserRole.PROXY_ADMIN, teamId: null, isTeamAdmin: false, keyHash };
   }
   const invalid = anonymous('The API key is not valid.');

@@ -1,4 +1,4 @@
-// What every resolver receives: this request's principal, its own EntityManager, and the app's services.
+// What every resolver receives: this request's principal, the ORM's EntityManager, and the app's services.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Principal } from '../auth/Principal';
 import type { Services } from '../services';
@@ -7,7 +7,12 @@ import type { Loaders } from './loaders';
 export interface ApiContext {
   requestId: string;
   principal: Principal;
-  /** Forked for this request: its identity map is never shared. */
+  /**
+   * The ORM's own EntityManager, shared by all requests and never holding an entity: reads are hand-written
+   * SELECTs (em.execute), and changes run in em.transactional, which forks a unit of work for that
+   * transaction alone. Anything else that would put entities in it outside a transaction is refused by
+   * MikroORM (allowGlobalContext: false in ormOptions).
+   */
   em: EntityManager;
   services: Services;
   loaders: Loaders;

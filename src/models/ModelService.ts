@@ -17,7 +17,7 @@ import { ApiError } from '../errors/ApiError';
 import type { Services } from '../services';
 import { mergeWhereNullKeeps, mergeWhereNullRemoves } from './mergePatch';
 import type { AddModelInput, PatchModelInput, UpdateModelInput } from './model.input';
-import { ModelSource, type ModelNode } from './model.type';
+import { ModelNode, ModelSource } from './model.type';
 import { attachModelToTeam, detachModelFromTeam, lockTeamsInOrder, publicNameOf, TEAM_PUBLIC_NAME_KEY, teamIdOf, teamModelStoredName } from './teamModels';
 import { validateAddModelInput, validatePatchModelInput, validateUpdateModelInput, requireIdentifier } from './validateModelInput';
 
@@ -183,9 +183,11 @@ function sameJson(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+// Nodes are instances of their GraphQL class: type-graphql hands a field resolver's @Root() over as is
+// then, where it would copy a plain object into a new instance on every field of every row.
 export function storedModelNode(model: ProxyModel): ModelNode {
   const modelInfo = model.modelInfo ?? {};
-  return {
+  return Object.assign(new ModelNode(), {
     id: model.modelId,
     modelName: model.modelName,
     publicModelName: publicNameOf(model.modelName, modelInfo),
@@ -197,11 +199,11 @@ export function storedModelNode(model: ProxyModel): ModelNode {
     updatedBy: model.updatedBy,
     storedLitellmParams: model.litellmParams,
     storedModelInfo: modelInfo,
-  };
+  });
 }
 
 export function configModelNode(model: ConfigModel): ModelNode {
-  return {
+  return Object.assign(new ModelNode(), {
     id: model.id,
     modelName: model.modelName,
     publicModelName: publicNameOf(model.modelName, model.modelInfo),
@@ -209,5 +211,5 @@ export function configModelNode(model: ConfigModel): ModelNode {
     teamId: teamIdOf(model.modelInfo),
     storedLitellmParams: model.litellmParams,
     storedModelInfo: model.modelInfo,
-  };
+  });
 }

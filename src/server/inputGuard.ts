@@ -44,9 +44,19 @@ function findVariableProblem(variables: Record<string, unknown>): string | undef
   return undefined;
 }
 
+// Apollo keeps each parsed document and hands the same object to every request with the same query text,
+// so its literals are walked once: walking them on every request cost more than the rest of this guard.
+const literalProblems = new WeakMap<DocumentNode, { problem: string | undefined }>();
+
 /** String literals and nested object or list literals in the document itself. */
 function findLiteralProblem(document: DocumentNode | undefined): string | undefined {
   if (!document) return undefined;
+  let known = literalProblems.get(document);
+  if (!known) literalProblems.set(document, (known = { problem: walkLiterals(document) }));
+  return known.problem;
+}
+
+function walkLiterals(document: DocumentNode): string | undefined {
   let problem: string | undefined;
   let depth = 0;
   const nested = {
