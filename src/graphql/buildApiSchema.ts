@@ -2,12 +2,13 @@
 import 'reflect-metadata';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import type { GraphQLSchema } from 'graphql';
-import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
+import { JSONResolver } from 'graphql-scalars';
 import { buildSchemaSync, type NonEmptyArray } from 'type-graphql';
 import { PrincipalResolver } from '../auth/principal.resolver';
 import { enforceAuthDirectives, withAuthDirective } from '../auth/Auth';
 import { ModelResolver } from '../models/model.resolver';
 import { AdminResolver } from '../admin/admin.resolver';
+import { DateTimeScalar } from './scalars/DateTime';
 import { AuditLogConnectionResolver, AuditLogResolver, ModelHistoryResolver } from '../audit/auditLog.resolver';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -18,7 +19,7 @@ export function buildApiSchema(): GraphQLSchema {
     withAuthDirective(
       buildSchemaSync({
         resolvers: RESOLVERS,
-        scalarsMap: [{ type: Date, scalar: DateTimeResolver }, { type: Object, scalar: JSONResolver }],
+        scalarsMap: [{ type: Date, scalar: DateTimeScalar }, { type: Object, scalar: JSONResolver }],
         validate: false,
       }),
     ),
