@@ -41,7 +41,7 @@ export function createHttpServer(options: HttpServerOptions): http.Server {
 }
 
 async function route(options: HttpServerOptions, request: IncomingMessage, response: ServerResponse): Promise<void> {
-  const url = new URL(request.url ?? '/', 'http://localhost');
+  const url = requestTarget(request.url ?? '/');
   if (url.pathname === '/healthz') return sendJson(response, 200, { status: 'ok' });
   if (url.pathname === '/readyz') {
     try {
@@ -102,6 +102,15 @@ async function serveGraphql(
   }
   for await (const chunk of result.body.asyncIterator) response.write(chunk);
   response.end();
+}
+
+/** The path and query of a request. The API's own path is split off directly; anything else is normalised by URL. */
+function requestTarget(target: string): { pathname: string; search: string } {
+  const queryStart = target.indexOf('?');
+  const pathname = queryStart < 0 ? target : target.slice(0, queryStart);
+  if (pathname === GRAPHQL_PATH) return { pathname, search: queryStart < 0 ? '' : target.slice(queryStart) };
+  const { pathname: normalised, search } = new URL(target, 'http://localhost');
+  return { pathname: normalised, search };
 }
 
 function timeoutMessage(timeoutMs: number): string {

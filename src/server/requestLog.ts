@@ -1,11 +1,11 @@
 // One structured log line per GraphQL request: request id, operation name, caller, duration, outcome.
 // Never the query text, variables or headers: they can hold keys and secrets.
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
 import type { ApolloServerPlugin, GraphQLResponse } from '@apollo/server';
 import { getOperationAST, GraphQLError, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import type { ApiContext } from '../graphql/context';
 import type { Logger } from './logger';
+import { currentScope, runInScope } from './requestScope';
 
 /** Longer client-sent operation names are cut: the log is not a place to store what clients send. */
 export const MAX_LOGGED_OPERATION_NAME_LENGTH = 100;
@@ -25,22 +25,14 @@ export interface RequestLogLine {
   errorCodes?: string[];
 }
 
-interface RequestScope {
-  requestId: string;
-  startedAt: number;
-}
-
-// Carries the request id and start time from the HTTP layer to Apollo's hooks, which see neither.
-const requestScope = new AsyncLocalStorage<RequestScope>();
-
 /** Runs the handling of one HTTP request so that its log line can name it and time it. */
 export function runInRequestScope<T>(requestId: string, handle: () => Promise<T>): Promise<T> {
-  return requestScope.run({ requestId, startedAt: performance.now() }, handle);
+  return runInScope({ requestId, startedAt: performance.now() }, handle);
 }
 
 /** The id of the request being handled, for any log line written while handling it. */
 export function currentRequestId(): string | undefined {
-  return requestScope.getStore()?.requestId;
+  return currentScope()?.requestId;
 }
 
 /** Logs a request refused before Apollo saw it (body not JSON, too large). */
@@ -51,7 +43,7 @@ export function logRejectedRequest(logger: Logger, code: string): void {
 export function createRequestLogPlugin(logger: Logger): ApolloServerPlugin<ApiContext> {
   return {
     async requestDidStart() {
-      const startedAt = requestScope.getStore()?.startedAt ?? performance.now();
+      const startedAt = currentScope()?.startedAt ?? performance.now();
       return {
         async willSendResponse({ contextValue, operationName, request, document, response }) {
           const errorCodes = distinctCodes(responseErrors(response));
@@ -79,7 +71,7 @@ export function createRequestLogPlugin(logger: Logger): ApolloServerPlugin<ApiCo
 }
 
 function rejectedLine(errorCodes: string[]): RequestLogLine {
-  const scope = requestScope.getStore();
+  const scope = currentScope();
   return {
     requestId: scope?.requestId,
     operationName: null,

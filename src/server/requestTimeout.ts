@@ -1,7 +1,8 @@
 // A deadline per GraphQL request. Past it the client is answered with a clean error, and no transaction of
 // that request may commit any more: one still open rolls back whole instead of landing after the client gave up.
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { performance } from 'node:perf_hooks';
 import type { EventSubscriber, TransactionEventArgs } from '@mikro-orm/core';
+import { currentScope, runInScope } from './requestScope';
 
 export const REQUEST_TIMEOUT_CODE = 'REQUEST_TIMEOUT';
 /** How long the answer waits for a commit already under way at the deadline, so that it reports what happened. */
@@ -42,8 +43,6 @@ export class RequestDeadline {
   }
 }
 
-const deadlines = new AsyncLocalStorage<RequestDeadline>();
-
 export type TimedResult<T> = { timedOut: false; value: T } | { timedOut: true };
 
 /**
@@ -51,39 +50,51 @@ export type TimedResult<T> = { timedOut: false; value: T } | { timedOut: true };
  * `timedOut`, unless a commit was under way: then the normal result, which reports it, is awaited a little longer.
  * `work` itself runs on to its end in the background (JavaScript cannot be interrupted).
  */
-export async function runWithDeadline<T>(timeoutMs: number, work: () => Promise<T>): Promise<TimedResult<T>> {
+export function runWithDeadline<T>(timeoutMs: number, work: () => Promise<T>): Promise<TimedResult<T>> {
   const deadline = new RequestDeadline(timeoutMs);
-  const running = deadlines.run(deadline, work).then((value): TimedResult<T> => ({ timedOut: false, value }));
-  const timers: NodeJS.Timeout[] = [];
-  const after = (ms: number) => new Promise<undefined>((resolve) => timers.push(setTimeout(() => resolve(undefined), ms)));
-  try {
-    const first = await Promise.race([running, after(timeoutMs)]);
-    if (first) return first;
-    deadline.expire();
-    // A commit under way when the deadline passed decides what the client must be told: wait for the result it leads to.
-    if (deadline.isCommitting) {
-      const settled = await Promise.race([running, after(COMMIT_GRACE_MS)]);
-      if (settled) return settled;
+  return new Promise<TimedResult<T>>((resolve, reject) => {
+    let answered = false;
+    let timer: NodeJS.Timeout | undefined;
+    const answer = (settle: () => void) => {
+      if (answered) return;
+      answered = true;
+      clearTimeout(timer);
+      settle();
+    };
+    timer = setTimeout(() => {
+      deadline.expire();
+      // A commit under way when the deadline passed decides what the client must be told: wait for the result it leads to.
+      if (deadline.isCommitting) timer = setTimeout(() => answer(() => resolve({ timedOut: true })), COMMIT_GRACE_MS);
+      else answer(() => resolve({ timedOut: true }));
+    }, timeoutMs);
+    // Inside an HTTP request the deadline joins its scope; on its own it gets one.
+    const scope = currentScope();
+    let running: Promise<T>;
+    try {
+      running = scope ? ((scope.deadline = deadline), work()) : runInScope({ startedAt: performance.now(), deadline }, work);
+    } catch (error) {
+      answer(() => reject(error));
+      return;
     }
-    return { timedOut: true };
-  } finally {
-    timers.forEach(clearTimeout);
-    // Whatever `work` does after the answer was given must not become an unhandled rejection.
-    running.catch(() => undefined);
-  }
+    // Whatever `work` does after the answer was given is ignored, rejections included.
+    running.then(
+      (value) => answer(() => resolve({ timedOut: false, value })),
+      (error: unknown) => answer(() => reject(error)),
+    );
+  });
 }
 
 /** Registered on the ORM: holds every commit to the deadline of the request it belongs to. */
 export class RequestDeadlineSubscriber implements EventSubscriber {
   async beforeTransactionCommit(args: TransactionEventArgs): Promise<void> {
-    deadlines.getStore()?.beginCommit(args.transaction);
+    currentScope()?.deadline?.beginCommit(args.transaction);
   }
 
   async afterTransactionCommit(args: TransactionEventArgs): Promise<void> {
-    deadlines.getStore()?.endCommit(args.transaction);
+    currentScope()?.deadline?.endCommit(args.transaction);
   }
 
   async afterTransactionRollback(args: TransactionEventArgs): Promise<void> {
-    deadlines.getStore()?.endCommit(args.transaction);
+    currentScope()?.deadline?.endCommit(args.transaction);
   }
 }

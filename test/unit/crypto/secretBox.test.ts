@@ -7,6 +7,7 @@ import {
   deriveEncryptionKey,
   encryptLitellmParams,
   encryptValue,
+  randomNonce,
 } from '../../../src/crypto/secretBox';
 
 const SALT_KEY = 'sk-test-salt-key';
@@ -43,6 +44,15 @@ describe('encryptValue / decryptValue', () => {
 
   it('each encryption uses a fresh random nonce', () => {
     expect(encryptValue('same', key)).not.toBe(encryptValue('same', key));
+  });
+
+  it('randomNonce never repeats and keeps its nonces apart, across many draws from the CSPRNG', () => {
+    const nonces = Array.from({ length: 1000 }, () => randomNonce());
+    expect(nonces.every((nonce) => nonce.length === NONCE_LENGTH)).toBe(true);
+    expect(new Set(nonces.map((nonce) => Buffer.from(nonce).toString('hex'))).size).toBe(1000);
+    // Each nonce is its own copy: changing one (secretbox never does, but a caller could) changes no other.
+    nonces[0].fill(0);
+    expect(nonces[1].some((byte) => byte !== 0)).toBe(true);
   });
 
   it('a fixed key, nonce and plaintext give the fixed stored value the proxy would write', () => {
