@@ -11,6 +11,7 @@ import { ApiError } from '../errors/ApiError';
 import { decodeCursor, encodeCursor, pageSize, toConnection, type Connection } from '../graphql/connection';
 import type { AuditLogFilter } from './auditLog.input';
 import { AuditAction, AuditLogNode } from './auditLog.type';
+import { readRows } from '../database/readRows';
 
 /** The instants a timestamp(3) column can hold; a bound outside them is bad input, not a database error. */
 const EARLIEST_TIMESTAMP = Date.parse('0001-01-01T00:00:00.000Z');
@@ -98,7 +99,8 @@ export async function listAuditLogs(
   const conditions = [...(visibility ? [visibility] : []), ...filterConditions(filter)];
 
   const paged = whereClause(cursor ? [...conditions, { sql: '(updated_at, id) < (?::timestamp, ?)', params: [utcTimestampLiteral(new Date(cursor.updatedAt)), cursor.id] }] : conditions);
-  const rows = await em.execute(
+  const rows = await readRows(
+    em,
     `SELECT * FROM "${TABLES.auditLog}" ${paged.sql} ORDER BY updated_at DESC, id DESC LIMIT ?`,
     [...paged.params, limit + 1],
   );
@@ -109,7 +111,7 @@ export async function listAuditLogs(
     edges,
     pageInfo,
     async countAll() {
-      const [{ count }] = await em.execute<{ count: string }[]>(`SELECT count(*) AS count FROM "${TABLES.auditLog}" ${matching.sql}`, matching.params);
+      const [{ count }] = await readRows<{ count: string }>(em, `SELECT count(*) AS count FROM "${TABLES.auditLog}" ${matching.sql}`, matching.params);
       return Number(count);
     },
   };
@@ -118,7 +120,7 @@ export async function listAuditLogs(
 export async function findVisibleAuditLog(em: EntityManager, principal: AuthenticatedPrincipal, id: string): Promise<AuditLogNode | null> {
   const visibility = visibilityCondition(principal);
   const where = whereClause([{ sql: 'id = ?', params: [id] }, ...(visibility ? [visibility] : [])]);
-  const [row] = await em.execute(`SELECT * FROM "${TABLES.auditLog}" ${where.sql}`, where.params);
+  const [row] = await readRows(em, `SELECT * FROM "${TABLES.auditLog}" ${where.sql}`, where.params);
   return row ? auditLogNode(hydrateForReading(em, AuditLog, row)) : null;
 }
 
@@ -131,7 +133,8 @@ export async function latestModelAuditLogs(
 ): Promise<AuditLogNode[][]> {
   const visibility = visibilityCondition(principal);
   const where = whereClause([{ sql: `object_id IN (${placeholders(modelIds)})`, params: [...modelIds] }, MODEL_ENTRY, ...(visibility ? [visibility] : [])]);
-  const rows = await em.execute(
+  const rows = await readRows(
+    em,
     `SELECT * FROM (
        SELECT *, row_number() OVER (PARTITION BY object_id ORDER BY updated_at DESC, id DESC) AS position
        FROM "${TABLES.auditLog}" ${where.sql}

@@ -10,6 +10,7 @@ import { hashApiKey } from '../crypto/hashApiKey';
 import { anonymous, MASTER_KEY_USER_ID, type Principal } from './Principal';
 import { parseStoredRole, UserRole } from './UserRole';
 import { isTeamAdmin } from './teamMembership';
+import { readRows } from '../database/readRows';
 
 export type HeaderLookup = (name: string) => string | undefined;
 
@@ -69,7 +70,8 @@ export async function resolvePrincipal(
 
 /** The key, its user and its team in one statement: this runs before every request made with an `sk-` key. */
 async function findKeyWithUserAndTeam(em: EntityManager, keyHash: string): Promise<{ token: VerificationToken; user: User | null; team: Team | null } | null> {
-  const [row] = await em.execute<Record<string, unknown>[]>(
+  const [row] = await readRows(
+    em,
     `SELECT ${aliasedColumnsSql(em, VerificationToken, 'key')}, ${aliasedColumnsSql(em, User, 'user')}, ${aliasedColumnsSql(em, Team, 'team')}
      FROM "${TABLES.verificationToken}" "key"
      LEFT JOIN "${TABLES.user}" "user" ON "user".user_id = "key".user_id

@@ -9,6 +9,7 @@ import { ProxyModel } from '../database/entities/ProxyModel';
 import { Team } from '../database/entities/Team';
 import { hydrateForReading } from '../database/hydrateForReading';
 import { placeholders } from '../database/sql';
+import { readRows } from '../database/readRows';
 
 export interface Loaders {
   teamById: DataLoader<string, Team | null>;
@@ -44,7 +45,7 @@ async function loadByKey<Entity extends object, Key extends EntityKey<Entity>>(
   ids: readonly string[],
 ): Promise<(Entity | null)[]> {
   const meta = em.getMetadata().get<Entity>(entity.name);
-  const rows = await em.execute(`SELECT * FROM "${meta.tableName}" WHERE "${meta.properties[key].fieldNames[0]}" IN (${placeholders(ids)})`, [...ids]);
+  const rows = await readRows(em, `SELECT * FROM "${meta.tableName}" WHERE "${meta.properties[key].fieldNames[0]}" IN (${placeholders(ids)})`, [...ids]);
   const byKey = new Map(rows.map((row) => hydrateForReading(em, entity, row)).map((loaded) => [String(loaded[key]), loaded]));
   return ids.map((id) => byKey.get(id) ?? null);
 }

@@ -20,6 +20,7 @@ import type { AddModelInput, PatchModelInput, UpdateModelInput } from './model.i
 import { ModelNode, ModelSource } from './model.type';
 import { attachModelToTeam, detachModelFromTeam, lockTeamsInOrder, publicNameOf, TEAM_PUBLIC_NAME_KEY, teamIdOf, teamModelStoredName } from './teamModels';
 import { validateAddModelInput, validatePatchModelInput, validateUpdateModelInput, requireIdentifier } from './validateModelInput';
+import { readRows } from '../database/readRows';
 
 export class ModelService {
   constructor(
@@ -37,7 +38,7 @@ export class ModelService {
 
   async findStored(id: string): Promise<ModelNode | null> {
     // A plain read: nothing here is changed, so the row skips the unit of work (see hydrateForReading).
-    const [row] = await this.em.execute(`SELECT * FROM "${TABLES.proxyModel}" WHERE model_id = ?`, [id]);
+    const [row] = await readRows(this.em, `SELECT * FROM "${TABLES.proxyModel}" WHERE model_id = ?`, [id]);
     return row ? storedModelNode(hydrateForReading(this.em, ProxyModel, row)) : null;
   }
 

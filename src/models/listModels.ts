@@ -13,6 +13,7 @@ import type { ModelFilter } from './model.input';
 import { ModelSource, type ModelNode } from './model.type';
 import { configModelNode, storedModelNode } from './ModelService';
 import { validateModelFilter } from './validateModelInput';
+import { readRows } from '../database/readRows';
 
 /** model_info->team_id, also for rows where an older proxy stored model_info as a JSON-encoded string. */
 const MODEL_INFO_SQL = decodedJsonSql('model_info');
@@ -106,7 +107,7 @@ async function queryStoredModels(
     params.push(`%${escapeLike(filter.modelName)}%`);
   }
   const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
-  const [{ count }] = await em.execute<{ count: string }[]>(`SELECT count(*) AS count FROM "${TABLES.proxyModel}" ${where}`, params);
+  const [{ count }] = await readRows<{ count: string }>(em, `SELECT count(*) AS count FROM "${TABLES.proxyModel}" ${where}`, params);
   if (limit === 0) return { rows: [], total: Number(count) };
 
   const pageConditions = [...conditions];
@@ -116,7 +117,8 @@ async function queryStoredModels(
     pageParams.push(utcTimestampLiteral(new Date(after.createdAt)), after.id);
   }
   const pageWhere = pageConditions.length ? `WHERE ${pageConditions.join(' AND ')}` : '';
-  const rows = await em.execute(
+  const rows = await readRows(
+    em,
     `SELECT * FROM "${TABLES.proxyModel}" ${pageWhere} ORDER BY created_at, model_id LIMIT ?`,
     [...pageParams, limit],
   );

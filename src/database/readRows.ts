@@ -1,0 +1,53 @@
+// The rows of a hand-written SELECT. Outside a transaction the statement goes straight to a pooled connection
+// of the ORM's own driver, with its parameters bound by PostgreSQL: em.execute first inlines every parameter
+// into the SQL text and runs it through knex's query runner, which cost more CPU than the rest of reading a
+// model by id (see bench/compare). Inside a transaction it runs in that transaction, through em.execute (a
+// read must see the transaction's writes, and PGlite's single connection is held by it). Errors are converted
+// by the driver exactly as em.execute converts them.
+import type { EntityManager } from '@mikro-orm/postgresql';
+
+interface PooledConnection {
+  query(sql: string, params: readonly unknown[]): Promise<{ rows: unknown[] }>;
+}
+
+export async function readRows<Row = Record<string, unknown>>(em: EntityManager, sql: string, params: readonly unknown[] = []): Promise<Row[]> {
+  if (em.getTransactionContext()) return em.execute<Row[]>(sql, [...params]);
+  const { client } = em.getConnection().getKnex();
+  let connection: PooledConnection | undefined;
+  try {
+    connection = (await client.acquireConnection()) as PooledConnection;
+    const { rows } = await connection.query(numberedPlaceholders(sql), params);
+    return rows as Row[];
+  } catch (error) {
+    throw em.getDriver().convertException(error as Error);
+  } finally {
+    if (connection) await client.releaseConnection(connection);
+  }
+}
+
+/**
+ * `?` placeholders (as em.execute takes them) as PostgreSQL's `$1, $2, …`. A `?` inside a quoted literal or
+ * identifier is left alone; the jsonb operators `?`, `?|` and `?&` cannot be written in these statements
+ * (use jsonb_exists and friends), and `??` is refused rather than guessed at.
+ */
+export function numberedPlaceholders(sql: string): string {
+  let numbered = '';
+  let parameter = 0;
+  let quote: "'" | '"' | undefined;
+  for (let index = 0; index < sql.length; index += 1) {
+    const character = sql[index];
+    if (quote) {
+      if (character === quote) quote = undefined; // a doubled quote closes and reopens: the same result
+    } else if (character === "'" || character === '"') {
+      quote = character;
+    } else if (character === '?') {
+      if (sql[index + 1] === '?' || sql[index + 1] === '|' || sql[index + 1] === '&') {
+        throw new Error(`numberedPlaceholders: "${sql.slice(index, index + 2)}" at ${index} is not a placeholder; write the jsonb operator as a function.`);
+      }
+      numbered += `$${(parameter += 1)}`;
+      continue;
+    }
+    numbered += character;
+  }
+  return numbered;
+}
