@@ -12,6 +12,7 @@ import { decodeCursor, encodeCursor, pageSize, toConnection, type Connection } f
 import type { AuditLogFilter } from './auditLog.input';
 import { AuditAction, AuditLogNode } from './auditLog.type';
 import { readRows } from '../database/readRows';
+import { isoTimestamp } from '../database/utcTimestamps';
 
 /** The instants a timestamp(3) column can hold; a bound outside them is bad input, not a database error. */
 const EARLIEST_TIMESTAMP = Date.parse('0001-01-01T00:00:00.000Z');
@@ -105,7 +106,7 @@ export async function listAuditLogs(
     [...paged.params, limit + 1],
   );
   const nodes = rows.map((row) => auditLogNode(hydrateForReading(em, AuditLog, row)));
-  const { edges, pageInfo } = toConnection(nodes, limit, 0, (node) => encodeCursor({ updatedAt: node.updatedAt.toISOString(), id: node.id }), (node) => node);
+  const { edges, pageInfo } = toConnection(nodes, limit, 0, (node) => encodeCursor({ updatedAt: isoTimestamp(node.updatedAt), id: node.id }), (node) => node);
   const matching = whereClause(conditions);
   return {
     edges,

@@ -7,6 +7,7 @@
 import { ReferenceKind, type EntityClass, type EntityMetadata, type EntityProperty, type Platform } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { snapshotColumns } from '../audit/auditSnapshot';
+import { readUtcTimestamp } from './utcTimestamps';
 
 interface ColumnReader {
   property: string;
@@ -63,16 +64,4 @@ function valueReader(prop: EntityProperty, platform: Platform): (value: unknown)
   if (customType) return (value) => customType.convertToJSValue(value, platform);
   if (prop.runtimeType === 'Date') return readUtcTimestamp;
   return (value) => value;
-}
-
-/**
- * The driver hands timestamp columns over as text; timestamp(3) without time zone holds UTC (Prisma, and
- * forceUtcTimezone in ormOptions), so text without an offset is read as UTC, as MikroORM's hydrator does.
- */
-export function readUtcTimestamp(value: unknown): Date {
-  if (value instanceof Date) return value;
-  if (typeof value === 'number') return new Date(value);
-  const text = String(value);
-  const hasZone = text.endsWith('Z') || text.includes('+') || text.lastIndexOf('-') > 10;
-  return new Date(hasZone ? text : `${text}+00:00`);
 }

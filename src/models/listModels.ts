@@ -14,6 +14,7 @@ import { ModelSource, type ModelNode } from './model.type';
 import { configModelNode, storedModelNode } from './ModelService';
 import { validateModelFilter } from './validateModelInput';
 import { readRows } from '../database/readRows';
+import { isoTimestamp } from '../database/utcTimestamps';
 
 /** model_info->team_id, also for rows where an older proxy stored model_info as a JSON-encoded string. */
 const MODEL_INFO_SQL = decodedJsonSql('model_info');
@@ -66,7 +67,7 @@ export async function listModels(
   type Item = { node: ModelNode; cursor: ModelCursor };
   const items: Item[] = [
     ...configPage.map(({ node, index }) => ({ node, cursor: { config: index } })),
-    ...dbPage.rows.map((node) => ({ node, cursor: { createdAt: node.createdAt!.toISOString(), id: node.id } })),
+    ...dbPage.rows.map((node) => ({ node, cursor: { createdAt: isoTimestamp(node.createdAt!), id: node.id } })),
   ];
   return toConnection(items, limit, configNodes.length + dbPage.total, (item) => encodeCursor(item.cursor), (item) => item.node);
 }

@@ -8,8 +8,14 @@ import type { JsonObject } from '../database/entities/columns';
 
 export const PRESENTED_VALUE_MEMO_SIZE = 20_000;
 
-/** One memo per encryption key: the same ciphertext presents differently under another key. */
-const memos = new WeakMap<Uint8Array, Map<string, unknown>>();
+/** What each ciphertext presents as, by parameter name, then by the ciphertext itself (no joined key string per value). */
+interface Memo {
+  byName: Map<string, Map<string, unknown>>;
+  size: number;
+}
+
+/** One memo per encryption key: the same ciphertext presents differently under another. */
+const memos = new WeakMap<Uint8Array, Memo>();
 
 export function presentLitellmParams(stored: JsonObject, encryptionKey: Uint8Array, encrypted: boolean): JsonObject {
   const result: JsonObject = {};
@@ -21,13 +27,19 @@ export function presentLitellmParams(stored: JsonObject, encryptionKey: Uint8Arr
 }
 
 function presentEncrypted(name: string, ciphertext: string, encryptionKey: Uint8Array): unknown {
-  let presented = memos.get(encryptionKey);
-  if (!presented) memos.set(encryptionKey, (presented = new Map()));
-  const memoKey = `${name}\u0000${ciphertext}`;
-  if (presented.has(memoKey)) return presented.get(memoKey);
+  let memo = memos.get(encryptionKey);
+  if (!memo) memos.set(encryptionKey, (memo = { byName: new Map(), size: 0 }));
+  const known = memo.byName.get(name);
+  if (known?.has(ciphertext)) return known.get(ciphertext);
   // A value that does not decrypt is plaintext written by someone else (the proxy does the same).
   const value = maskEntry(name, decryptValue(ciphertext, encryptionKey) ?? ciphertext);
-  if (presented.size >= PRESENTED_VALUE_MEMO_SIZE) presented.clear();
-  presented.set(memoKey, value);
+  if (memo.size >= PRESENTED_VALUE_MEMO_SIZE) {
+    memo.byName.clear();
+    memo.size = 0;
+  }
+  let presented = memo.byName.get(name);
+  if (!presented) memo.byName.set(name, (presented = new Map()));
+  presented.set(ciphertext, value);
+  memo.size += 1;
   return value;
 }

@@ -4,10 +4,11 @@
 // of writing the response (see bench/compare).
 import { GraphQLScalarType } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
+import { isoTimestamp } from '../../database/utcTimestamps';
 
 export const DateTimeScalar = new GraphQLScalarType({
   ...DateTimeResolver.toConfig(),
   serialize(value: unknown): string {
-    return (DateTimeResolver.serialize(value) as Date).toISOString();
+    return isoTimestamp(DateTimeResolver.serialize(value) as Date);
   },
 });
