@@ -1,0 +1,129 @@
+// `npm run bench:breakdown`: where the CPU of a request goes, in parts measured on their own, to read beside
+// `npm run bench`. In this process, over a fresh PostgreSQL database (BENCH_DATABASE_URL, default the local
+// `test` one): the write path of addModel layer by layer (a bare knex transaction, the same with two INSERTs,
+// MikroORM's transactional, our audited unit of work creating a model) and one SELECT through em.execute and
+// through readRows. Then, over HTTP, a bare Apollo Server answering `{ hello }`: the floor under every request.
+// Each figure is CPU microseconds per operation (process.cpuUsage), 10 operations in flight, median of rounds.
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { auditedTransaction } from '../src/audit/auditedTransaction';
+import type { AuthenticatedPrincipal } from '../src/auth/Principal';
+import { UserRole } from '../src/auth/UserRole';
+import { ProxyModel } from '../src/database/entities/ProxyModel';
+import { ormOptions } from '../src/database/ormOptions';
+import { readRows } from '../src/database/readRows';
+import { TABLES } from '../src/database/tables';
+import { createBenchDatabase, migrate } from './compare/benchDatabase';
+import { freePort, startChildServer, stopAllChildren } from './compare/childServer';
+
+const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
+const MASTER_KEY = 'sk-bench-breakdown-master-key-0123456789';
+const IN_FLIGHT = 10;
+const OPERATIONS_PER_ROUND = 1_000;
+const ROUNDS = 7;
+const HTTP_SECONDS = 8;
+
+const principal: AuthenticatedPrincipal = { authenticated: true, userId: 'bench-user', role: UserRole.PROXY_ADMIN, teamId: null, isTeamAdmin: false, keyHash: 'bench' };
+
+async function main(): Promise<void> {
+  const database = await createBenchDatabase(process.env.BENCH_DATABASE_URL ?? DEFAULT_DATABASE_URL);
+  try {
+    await migrate(database.url, MASTER_KEY);
+    const orm = await MikroORM.init(ormOptions({ databaseUrl: database.url, poolSize: IN_FLIGHT }));
+    try {
+      await measureInProcess(orm);
+    } finally {
+      await orm.close();
+    }
+    await measureBareApollo();
+  } finally {
+    await stopAllChildren();
+    await database.drop();
+  }
+}
+
+async function measureInProcess(orm: MikroORM): Promise<void> {
+  const { em } = orm;
+  const knex = em.getConnection().getKnex();
+  const auditRow = () => `INSERT INTO "${TABLES.auditLog}" (id, action, table_name, object_id) VALUES ('${randomUUID()}', 'created', 'bench', 'bench')`;
+  const select = `SELECT * FROM "${TABLES.auditLog}" WHERE id = ?`;
+  const parts: [string, () => Promise<unknown>][] = [
+    ['knex transaction, empty (BEGIN, COMMIT)', () => knex.transaction(async () => undefined)],
+    ['knex transaction with two INSERTs', () => knex.transaction(async (trx) => { await trx.raw(auditRow()); await trx.raw(auditRow()); })],
+    ['MikroORM em.transactional, empty', () => em.transactional(async () => undefined)],
+    ['our unit of work: a model and its audit row', () => auditedTransaction(em, principal, async (fork) => fork.create(ProxyModel, newModel()))],
+    ['one SELECT through em.execute', () => em.execute(select, [randomUUID()])],
+    ['one SELECT through readRows', () => readRows(em, select, [randomUUID()])],
+  ];
+  log(`In this process, PostgreSQL, ${IN_FLIGHT} in flight, median of ${ROUNDS} rounds of ${OPERATIONS_PER_ROUND}:`);
+  for (const [label, operation] of parts) {
+    await runOperations(operation, OPERATIONS_PER_ROUND); // warm-up
+    const rounds: number[] = [];
+    for (let round = 0; round < ROUNDS; round += 1) {
+      const before = process.cpuUsage();
+      await runOperations(operation, OPERATIONS_PER_ROUND);
+      const used = process.cpuUsage(before);
+      rounds.push((used.user + used.system) / OPERATIONS_PER_ROUND);
+    }
+    log(`  ${label.padEnd(46)} ${median(rounds).toFixed(0).padStart(6)} µs CPU/operation`);
+  }
+}
+
+function newModel() {
+  const id = randomUUID();
+  return { modelId: id, modelName: `bench-${id}`, litellmParams: { model: 'openai/gpt-4o-mini' }, modelInfo: { id }, createdBy: 'bench-user', updatedBy: 'bench-user' };
+}
+
+async function runOperations(operation: () => Promise<unknown>, count: number): Promise<void> {
+  let started = 0;
+  await Promise.all(
+    Array.from({ length: IN_FLIGHT }, async () => {
+      while (started < count) {
+        started += 1;
+        await operation();
+      }
+    }),
+  );
+}
+
+async function measureBareApollo(): Promise<void> {
+  const port = await freePort();
+  const workDir = mkdtempSync(path.join(os.tmpdir(), 'mag-bench-breakdown-'));
+  const server = await startChildServer({
+    name: 'bare Apollo server',
+    command: process.execPath,
+    args: [path.join(__dirname, 'bareApolloServer.js')],
+    env: { ...process.env, NODE_ENV: 'production', PORT: String(port) },
+    cwd: workDir,
+    logFile: path.join(workDir, 'bare-apollo.log'),
+    port,
+    isReady: async (baseUrl) => (await fetch(`${baseUrl}/healthz`)).ok,
+  });
+  const load = (duration: number) =>
+    autocannon({ url: `${server.baseUrl}/graphql`, connections: IN_FLIGHT, duration, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ hello }' }) });
+  await load(3);
+  const before = server.cpuMs();
+  const result = await load(HTTP_SECONDS);
+  const failures = result.non2xx + result.errors + result.timeouts;
+  log(`Over HTTP, ${IN_FLIGHT} connections, ${HTTP_SECONDS} s:`);
+  log(`  bare Apollo Server 5, { hello }: ${Math.round(result.requests.average)} req/s, ${((1000 * (server.cpuMs() - before)) / result.requests.total).toFixed(0)} µs CPU/request${failures ? `, ${failures} FAILED` : ''}`);
+  await server.stop();
+}
+
+function median(values: number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+}
+
+function log(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});
