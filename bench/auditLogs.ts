@@ -12,6 +12,7 @@ import { deriveEncryptionKey, encryptValue } from '../src/crypto/secretBox';
 import { TABLES } from '../src/database/tables';
 import { createLogger } from '../src/server/logger';
 import { createBenchDatabase } from './compare/benchDatabase';
+import { log } from './benchSupport';
 
 const MASTER_KEY = 'sk-bench-audit-master-key-0123456789';
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
@@ -221,10 +222,6 @@ function resultsTable(measurements: Measurement[]): string {
     (m) => `| ${m.name} | ${ms(m.small)} | ${ms(m.large)} | ${(m.large.median / m.small.median).toFixed(2)}x | ${(m.large.min / m.small.min).toFixed(2)}x |`,
   );
   return [header, '|---|---:|---:|---:|---:|', ...rows].join('\n');
-}
-
-function log(line: string): void {
-  process.stdout.write(`${line}\n`);
 }
 
 main().catch((error: unknown) => {

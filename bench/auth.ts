@@ -13,6 +13,7 @@ import type { GraphQLSchema } from 'graphql';
 import { redactDatabaseUrl } from '../src/config/settings';
 import { freePort, startChildServer, stopAllChildren, type ChildServer } from './compare/childServer';
 import { runLoad, type LoadResult } from './compare/loadTest';
+import { median } from './benchSupport';
 
 export const SEED_MODELS = 100;
 export const DEFAULT_ROUNDS = 3;
@@ -195,12 +196,6 @@ function describe({ requestsPerSecond, cpuMsPerRequest }: Measurement): string {
 
 function percent(part: number, whole: number): string {
   return `${((part / whole) * 100).toFixed(1)} %`;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 async function main(): Promise<void> {

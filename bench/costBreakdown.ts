@@ -20,6 +20,7 @@ import { readRows } from '../src/database/readRows';
 import { TABLES } from '../src/database/tables';
 import { createBenchDatabase, migrate } from './compare/benchDatabase';
 import { freePort, startChildServer, stopAllChildren } from './compare/childServer';
+import { log, median, runBench } from './benchSupport';
 
 const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
 const MASTER_KEY = 'sk-bench-breakdown-master-key-0123456789';
@@ -115,15 +116,6 @@ async function measureBareApollo(): Promise<void> {
   await server.stop();
 }
 
-function median(values: number[]): number {
-  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-}
 
-function log(line: string): void {
-  process.stdout.write(`${line}\n`);
-}
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exitCode = 1;
-});
+runBench('bench:breakdown', main);

@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { redactDatabaseUrl } from '../src/config/settings';
 import { createBenchDatabase } from './compare/benchDatabase';
 import { freePort, startChildServer, stopAllChildren } from './compare/childServer';
+import { log } from './benchSupport';
 
 /** Untimed calls of each operation before the measured ones (JIT, connection pool, plan caches). */
 export const WARMUP_CALLS = 50;
@@ -141,10 +142,6 @@ function latencyTable(results: Latency[]): string {
   const ms = (value: number) => value.toFixed(2);
   const rows = results.map((result) => `| ${result.database} | ${result.operation} | ${ms(result.median)} | ${ms(result.p95)} | ${ms(result.p99)} |`);
   return ['| database | operation | median ms | p95 ms | p99 ms |', '| --- | --- | ---: | ---: | ---: |', ...rows].join('\n');
-}
-
-function log(line: string): void {
-  process.stdout.write(`${line}\n`);
 }
 
 main().catch(async (error: unknown) => {
