@@ -3,7 +3,7 @@
 import { ProxyModel } from '../../src/database/entities/ProxyModel';
 import { Team } from '../../src/database/entities/Team';
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../support/testDatabases';
-import { startTestServer, type TestServer } from '../support/testServer';
+import { serverForEachFile, startTestServer, type TestServer } from '../support/testServer';
 
 const PROXY_TABLE_NAMES = [
   'LiteLLM_ProxyModelTable',
@@ -273,20 +273,10 @@ describe.each(testDatabaseKinds())('migrations on %s', (kind) => {
   });
 
   describe('on an empty database', () => {
-    let database: TestDatabase;
-    let server: TestServer;
-
-    beforeAll(async () => {
-      database = await createTestDatabase(kind);
-      server = await startTestServer(database);
-    });
-    afterAll(async () => {
-      await server?.stop();
-      await database?.drop();
-    });
+    const handle = serverForEachFile(kind);
 
     it('creates the six proxy tables with exactly the columns SPEC.md lists', async () => {
-      expect(await columnShapes((text) => server.sql(text))).toEqual({
+      expect(await columnShapes((text) => handle.server.sql(text))).toEqual({
         LiteLLM_AuditLog: [
           'action text NN',
           'before_value jsonb',
@@ -357,13 +347,13 @@ describe.each(testDatabaseKinds())('migrations on %s', (kind) => {
     });
 
     it('reads a litellm_params stored as a JSON-encoded string as an object', async () => {
-      await server.sql(
+      await handle.server.sql(
         `INSERT INTO "LiteLLM_ProxyModelTable" ("model_id", "model_name", "litellm_params", "created_by", "updated_by")
          VALUES ('${LEGACY_MODEL_ID}', 'gpt-35', to_jsonb('${JSON.stringify(LEGACY_PARAMS)}'::text), 'default_user_id', 'default_user_id')`,
       );
-      const [stored] = await server.sql(`SELECT jsonb_typeof(litellm_params) AS kind FROM "LiteLLM_ProxyModelTable" WHERE model_id = '${LEGACY_MODEL_ID}'`);
+      const [stored] = await handle.server.sql(`SELECT jsonb_typeof(litellm_params) AS kind FROM "LiteLLM_ProxyModelTable" WHERE model_id = '${LEGACY_MODEL_ID}'`);
       expect(stored.kind).toBe('string');
-      const model = await server.app.orm.em.fork().findOneOrFail(ProxyModel, LEGACY_MODEL_ID);
+      const model = await handle.server.app.orm.em.fork().findOneOrFail(ProxyModel, LEGACY_MODEL_ID);
       expect(model.litellmParams).toEqual(LEGACY_PARAMS);
     });
   });

@@ -12,8 +12,8 @@ import { Client } from 'pg';
 import { startEmbeddedDatabase } from '../../../src/database/embedded/EmbeddedDatabase';
 import { TABLES } from '../../../src/database/tables';
 import { addModel } from '../../support/fixtures';
-import { createTestDatabase, testDatabaseKinds, type DatabaseKind, type TestDatabase } from '../../support/testDatabases';
-import { postGraphql, startTestServer, TEST_MASTER_KEY, type GraphqlResponse, type TestServer } from '../../support/testServer';
+import { createTestDatabase, testDatabaseKinds, type DatabaseKind } from '../../support/testDatabases';
+import { postGraphql, serverForEachFile, TEST_MASTER_KEY, type GraphqlResponse } from '../../support/testServer';
 
 const COMPILED_SERVER = path.resolve(__dirname, '../../../dist/src/main.js');
 
@@ -92,27 +92,17 @@ function countKey(objectId: string, action: string): string {
 
 describe.each(testDatabaseKinds())('audit exactness on %s', (kind) => {
   describe('under concurrent mixed mutations', () => {
-    let database: TestDatabase;
-    let server: TestServer;
+    const handle = serverForEachFile(kind);
 
-    beforeAll(async () => {
-      database = await createTestDatabase(kind);
-      server = await startTestServer(database);
-    });
-    afterAll(async () => {
-      await server?.stop();
-      await database?.drop();
-    });
-
-    const auditRowCount = async () => Number((await server.sql(`select count(*) as count from "${TABLES.auditLog}"`))[0].count);
+    const auditRowCount = async () => Number((await handle.server.sql(`select count(*) as count from "${TABLES.auditLog}"`))[0].count);
 
     it(`${BURST_SIZE} concurrent adds, updates, patches and deletes write exactly one row per change that succeeded`, async () => {
       const pool: string[] = [];
-      for (let i = 0; i < POOL_SIZE; i++) pool.push((await addModel(server)).id);
+      for (let i = 0; i < POOL_SIZE; i++) pool.push((await addModel(handle.server)).id);
       const rowsBefore = await auditRowCount();
       const burst = mixedBurst(pool);
 
-      const responses = await Promise.all(burst.map((mutation) => server.graphql(mutation.query, mutation.variables)));
+      const responses = await Promise.all(burst.map((mutation) => handle.server.graphql(mutation.query, mutation.variables)));
 
       const expected = new Map<string, number>(pool.map((id) => [countKey(id, 'created'), 1]));
       const failures: string[] = [];
@@ -132,7 +122,7 @@ describe.each(testDatabaseKinds())('audit exactness on %s', (kind) => {
       const successes = BURST_SIZE - failures.length;
 
       const objectIds = [...new Set([...pool, ...burst.map((mutation) => mutation.modelId)])];
-      const counted = await server.sql<{ object_id: string; action: string; count: string }>(
+      const counted = await handle.server.sql<{ object_id: string; action: string; count: string }>(
         `select object_id, action, count(*) as count from "${TABLES.auditLog}"
          where table_name = ? and object_id in (${objectIds.map(() => '?').join(', ')}) group by object_id, action`,
         [TABLES.proxyModel, ...objectIds],
@@ -144,7 +134,7 @@ describe.each(testDatabaseKinds())('audit exactness on %s', (kind) => {
 
       // Each successful delete removed its model; every other model of the burst is there.
       const deleted = new Set(burst.filter((mutation, index) => mutation.action === 'deleted' && !responses[index].errors).map((mutation) => mutation.modelId));
-      const remaining = await server.sql<{ model_id: string }>(
+      const remaining = await handle.server.sql<{ model_id: string }>(
         `select model_id from "${TABLES.proxyModel}" where model_id in (${objectIds.map(() => '?').join(', ')})`,
         objectIds,
       );

@@ -3,34 +3,24 @@
 import { TABLES } from '../../../src/database/tables';
 import { addModel } from '../../support/fixtures';
 import { createTestDatabase, type TestDatabase } from '../../support/testDatabases';
-import { startTestServer, type TestServer } from '../../support/testServer';
+import { serverForEachFile, startTestServer, type TestServer } from '../../support/testServer';
 
 const CONCURRENT_PATCHES = 40;
 const PATCH = 'mutation ($id: ID!, $p: JSON) { patchModel(id: $id, patch: { litellmParams: $p }) { id } }';
 const READ = 'query ($id: ID!) { model(id: $id) { modelName litellmParams } }';
 
 describe('an instance keeps nothing that matters in memory', () => {
-  let database: TestDatabase;
-  let server: TestServer;
-
-  beforeAll(async () => {
-    database = await createTestDatabase('pglite');
-    server = await startTestServer(database);
-  });
-  afterAll(async () => {
-    await server?.stop();
-    await database?.drop();
-  });
+  const handle = serverForEachFile('pglite');
 
   it('sees a change made behind its back (as another instance would make it) on its next request', async () => {
-    const model = await addModel(server, { modelName: 'before', litellmParams: { model: 'x/y', rpm: 1 } });
-    expect((await server.graphql(READ, { id: model.id })).data?.model).toMatchObject({ modelName: 'before' });
+    const model = await addModel(handle.server, { modelName: 'before', litellmParams: { model: 'x/y', rpm: 1 } });
+    expect((await handle.server.graphql(READ, { id: model.id })).data?.model).toMatchObject({ modelName: 'before' });
 
-    await server.sql(`update "${TABLES.proxyModel}" set model_name = 'changed elsewhere', litellm_params = litellm_params || '{"rpm": 2}' where model_id = ?`, [model.id]);
-    expect((await server.graphql(READ, { id: model.id })).data?.model).toMatchObject({ modelName: 'changed elsewhere', litellmParams: { rpm: 2 } });
+    await handle.server.sql(`update "${TABLES.proxyModel}" set model_name = 'changed elsewhere', litellm_params = litellm_params || '{"rpm": 2}' where model_id = ?`, [model.id]);
+    expect((await handle.server.graphql(READ, { id: model.id })).data?.model).toMatchObject({ modelName: 'changed elsewhere', litellmParams: { rpm: 2 } });
 
-    await server.sql(`delete from "${TABLES.proxyModel}" where model_id = ?`, [model.id]);
-    expect((await server.graphql(READ, { id: model.id })).data?.model).toBeNull();
+    await handle.server.sql(`delete from "${TABLES.proxyModel}" where model_id = ?`, [model.id]);
+    expect((await handle.server.graphql(READ, { id: model.id })).data?.model).toBeNull();
   });
 });
 

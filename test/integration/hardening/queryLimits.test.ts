@@ -5,7 +5,7 @@ import { MAX_QUERY_ALIASES, MAX_QUERY_DEPTH, MAX_QUERY_DIRECTIVES, MAX_QUERY_TOK
 import { MAX_REQUEST_BODY_BYTES } from '../../../src/server/readRequestBody';
 import { addModel, MODEL_FIELDS } from '../../support/fixtures';
 import { createTestDatabase, type TestDatabase } from '../../support/testDatabases';
-import { startTestServer, TEST_MASTER_KEY, type TestServer } from '../../support/testServer';
+import { serverForEachFile, startTestServer, TEST_MASTER_KEY, type TestServer } from '../../support/testServer';
 import { errorCodes, leakIn, MASTER_KEY_HEADERS, rowCounts, sendRaw, type RawResponse } from './hostileHttp';
 
 const ADD_MODEL = 'mutation ($input: AddModelInput!) { addModel(input: $input) { id } }';
@@ -193,22 +193,12 @@ describe('in production (NODE_ENV=production)', () => {
 });
 
 describe('outside production', () => {
-  let database: TestDatabase;
-  let server: TestServer;
-
-  beforeAll(async () => {
-    database = await createTestDatabase('pglite');
-    server = await startTestServer(database);
-  });
-  afterAll(async () => {
-    await server?.stop();
-    await database?.drop();
-  });
+  const handle = serverForEachFile('pglite');
 
   it('answers introspection and serves GraphiQL, for local use', async () => {
-    const response = await server.graphql('{ __schema { queryType { name } } }');
+    const response = await handle.server.graphql('{ __schema { queryType { name } } }');
     expect(response.data).toEqual({ __schema: { queryType: { name: 'Query' } } });
-    const page = await fetch(`${server.url}/graphql`, { headers: { accept: 'text/html' } });
+    const page = await fetch(`${handle.server.url}/graphql`, { headers: { accept: 'text/html' } });
     expect(page.headers.get('content-type')).toContain('text/html');
   });
 });
