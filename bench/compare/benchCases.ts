@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { SeededData } from './benchDatabase';
 
 export type CaseName = 'modelById' | 'firstModels' | 'modelHistory' | 'addModel';
-export type ContestantName = 'ours' | 'PostGraphile' | 'ceiling';
+export type ContestantName = 'ours' | 'PostGraphile' | 'ceiling' | 'apolloFloor';
 
 export const FIRST_MODELS = 100;
 export const HISTORY_ENTRIES = 50;
@@ -31,7 +31,7 @@ const NEW_MODEL_PARAMS = { model: 'openai/gpt-4o-mini', api_key: 'sk-proj-bench-
 
 const graphql = (query: string, variables?: Record<string, unknown>): BenchRequest => ({ path: '/graphql', body: JSON.stringify({ query, variables }) });
 
-const QUERIES: Record<Exclude<ContestantName, 'ceiling'>, Record<CaseName, string>> = {
+const QUERIES: Record<Exclude<ContestantName, 'ceiling' | 'apolloFloor'>, Record<CaseName, string>> = {
   ours: {
     modelById: `query Model($id: ID!) { model(id: $id) { ${OUR_MODEL_FIELDS} } }`,
     firstModels: `query Models { models(first: ${FIRST_MODELS}) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { ${OUR_MODEL_FIELDS} } } } }`,
@@ -68,7 +68,8 @@ export function requestFactory(contestant: ContestantName, name: CaseName, data:
         return () => ceiling('/addModel', { modelName: newModelName(), litellmParams: NEW_MODEL_PARAMS });
     }
   }
-  const query = QUERIES[contestant][name];
+  // The Apollo floor answers our operations, as our clients write them.
+  const query = QUERIES[contestant === 'apolloFloor' ? 'ours' : contestant][name];
   switch (name) {
     case 'modelById':
       return () => graphql(query, { id: modelIds() });
@@ -79,7 +80,7 @@ export function requestFactory(contestant: ContestantName, name: CaseName, data:
     case 'modelHistory':
       return () => graphql(query, { id: hotModelIds() });
     case 'addModel':
-      if (contestant === 'ours') return () => graphql(query, { name: newModelName(), params: NEW_MODEL_PARAMS });
+      if (contestant !== 'PostGraphile') return () => graphql(query, { name: newModelName(), params: NEW_MODEL_PARAMS });
       return () => {
         const id = randomUUID();
         return graphql(query, {

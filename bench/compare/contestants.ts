@@ -7,7 +7,7 @@ export interface ContestantSetup {
   databaseUrl: string;
   masterKey: string;
   port: number;
-  /** Connections each server may open to PostgreSQL: the same for all three. */
+  /** Connections each server may open to PostgreSQL: the same for all of them. */
   poolSize: number;
   workDir: string;
   /** Write a V8 CPU profile of our server into this folder. */
@@ -66,17 +66,23 @@ export const CONTESTANTS: Contestant[] = [
     }),
     headers: () => JSON_HEADERS,
   },
-  {
-    name: 'ceiling',
+  scriptServer('ceiling', 'the ceiling server', 'ceilingServer.js'),
+  scriptServer('apolloFloor', 'the Apollo floor server', 'apolloFloorServer.js'),
+];
+
+/** A reference server of this folder: a node script given the database, its pool size and its port. */
+function scriptServer(name: ContestantName, description: string, script: string): Contestant {
+  return {
+    name,
     server: (setup) => ({
-      name: 'the ceiling server',
+      name: description,
       command: process.execPath,
-      args: [path.join(__dirname, 'ceilingServer.js')],
+      args: [path.join(__dirname, script)],
       env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: setup.databaseUrl, DATABASE_POOL_SIZE: String(setup.poolSize), PORT: String(setup.port) },
       cwd: setup.workDir,
       port: setup.port,
       isReady: answers('GET', '/healthz'),
     }),
     headers: () => JSON_HEADERS,
-  },
-];
+  };
+}

@@ -1,5 +1,6 @@
-// `npm run bench`: one PostgreSQL database, seeded once; this server, PostGraphile v4 and a hand-written
-// ceiling started over it in turn and driven by autocannon through the same four cases; one table printed
+// `npm run bench`: one PostgreSQL database, seeded once; this server, PostGraphile v4, a hand-written ceiling
+// and the Apollo floor (Apollo Server 5 + pg and nothing of ours) started over it and driven by autocannon in
+// turn through the same four cases; one table printed
 // and written to bench/RESULTS.md. The database and every child process are gone at the end, even on error.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
