@@ -2,7 +2,8 @@
 // `npm run bench`. In this process, over a fresh PostgreSQL database (BENCH_DATABASE_URL, default the local
 // `test` one): the write path of addModel layer by layer (a bare knex transaction, the same with two INSERTs,
 // MikroORM's transactional, our audited unit of work creating a model) and one SELECT through em.execute and
-// through readRows. Then, over HTTP, a bare Apollo Server answering `{ hello }`: the floor under every request.
+// through readRows. Then, over HTTP, a bare Apollo Server answering `{ hello }`: the floor under every request,
+// with and without Node 20's promise hooks (which an AsyncLocalStorage in use switches on).
 // Each figure is CPU microseconds per operation (process.cpuUsage), 10 operations in flight, median of rounds.
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
@@ -27,7 +28,8 @@ const MASTER_KEY = 'sk-bench-breakdown-master-key-0123456789';
 const IN_FLIGHT = 10;
 const OPERATIONS_PER_ROUND = 1_000;
 const ROUNDS = 7;
-const HTTP_SECONDS = 8;
+const HTTP_ROUNDS = 8;
+const HTTP_ROUND_SECONDS = 2;
 
 const principal: AuthenticatedPrincipal = { authenticated: true, userId: 'bench-user', role: UserRole.PROXY_ADMIN, teamId: null, isTeamAdmin: false, keyHash: 'bench' };
 
@@ -92,30 +94,54 @@ async function runOperations(operation: () => Promise<unknown>, count: number): 
   );
 }
 
+/**
+ * A bare Apollo Server answering `{ hello }`, twice over: as it is, and with one AsyncLocalStorage entered once
+ * at start. On Node 20 that switches on async_hooks' promise hooks for every later promise of the process, and
+ * MikroORM enters one in every em.transactional: after its first write our server always runs that way.
+ * Both servers in alternating rounds; the median of the per-round CPU ratios.
+ */
 async function measureBareApollo(): Promise<void> {
-  const port = await freePort();
   const workDir = mkdtempSync(path.join(os.tmpdir(), 'mag-bench-breakdown-'));
-  const server = await startChildServer({
-    name: 'bare Apollo server',
-    command: process.execPath,
-    args: [path.join(__dirname, 'bareApolloServer.js')],
-    env: { ...process.env, NODE_ENV: 'production', PORT: String(port) },
-    cwd: workDir,
-    logFile: path.join(workDir, 'bare-apollo.log'),
-    port,
-    isReady: async (baseUrl) => (await fetch(`${baseUrl}/healthz`)).ok,
-  });
-  const load = (duration: number) =>
-    autocannon({ url: `${server.baseUrl}/graphql`, connections: IN_FLIGHT, duration, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ hello }' }) });
-  await load(3);
-  const before = server.cpuMs();
-  const result = await load(HTTP_SECONDS);
-  const failures = result.non2xx + result.errors + result.timeouts;
-  log(`Over HTTP, ${IN_FLIGHT} connections, ${HTTP_SECONDS} s:`);
-  log(`  bare Apollo Server 5, { hello }: ${Math.round(result.requests.average)} req/s, ${((1000 * (server.cpuMs() - before)) / result.requests.total).toFixed(0)} µs CPU/request${failures ? `, ${failures} FAILED` : ''}`);
-  await server.stop();
+  const variants = [
+    { label: 'bare Apollo Server 5, { hello }', env: {} },
+    { label: '  the same with promise hooks on', env: { WITH_ASYNC_LOCAL_STORAGE: '1' } },
+  ];
+  const servers = [];
+  for (const [index, variant] of variants.entries()) {
+    const port = await freePort();
+    const server = await startChildServer({
+      name: variant.label,
+      command: process.execPath,
+      args: [path.join(__dirname, 'bareApolloServer.js')],
+      env: { ...process.env, ...variant.env, NODE_ENV: 'production', PORT: String(port) },
+      cwd: workDir,
+      logFile: path.join(workDir, `bare-apollo-${index}.log`),
+      port,
+      isReady: async (baseUrl) => (await fetch(`${baseUrl}/healthz`)).ok,
+    });
+    servers.push({ ...variant, server, cpuPerRequest: [] as number[], requestsPerSecond: [] as number[], failures: 0 });
+  }
+  const load = (baseUrl: string, duration: number) =>
+    autocannon({ url: `${baseUrl}/graphql`, connections: IN_FLIGHT, duration, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ hello }' }) });
+  for (const { server } of servers) await load(server.baseUrl, 3);
+  for (let round = 0; round < HTTP_ROUNDS; round += 1) {
+    for (const entry of round % 2 ? [...servers].reverse() : servers) {
+      const before = entry.server.cpuMs();
+      const result = await load(entry.server.baseUrl, HTTP_ROUND_SECONDS);
+      entry.cpuPerRequest.push((1000 * (entry.server.cpuMs() - before)) / result.requests.total);
+      entry.requestsPerSecond.push(result.requests.average);
+      entry.failures += result.non2xx + result.errors + result.timeouts;
+    }
+  }
+  log(`Over HTTP, ${IN_FLIGHT} connections, ${HTTP_ROUNDS} alternating rounds of ${HTTP_ROUND_SECONDS} s, medians:`);
+  for (const entry of servers) {
+    const failures = entry.failures ? `, ${entry.failures} FAILED` : '';
+    log(`  ${entry.label.padEnd(46)} ${median(entry.cpuPerRequest).toFixed(0).padStart(6)} µs CPU/request, ${Math.round(median(entry.requestsPerSecond))} req/s${failures}`);
+  }
+  const [plain, hooked] = servers;
+  const ratios = plain.cpuPerRequest.map((cpu, round) => hooked.cpuPerRequest[round] / cpu);
+  log(`  CPU/request with promise hooks on / off, per round: ${median(ratios).toFixed(2)}`);
+  await Promise.all(servers.map(({ server }) => server.stop()));
 }
-
-
 
 runBench('bench:breakdown', main);
