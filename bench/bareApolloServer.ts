@@ -1,17 +1,12 @@
 // The floor under every request of ours: Apollo Server 5 over node:http with a one-field schema, no plugins,
-// no context, no database. Started by bench/costBreakdown.ts as a child process on PORT. With
-// WITH_ASYNC_LOCAL_STORAGE=1 it enters an AsyncLocalStorage once at start, as MikroORM's first transaction does
-// in our server: from then on Node 20 runs its promise hooks for every promise.
-import { AsyncLocalStorage } from 'node:async_hooks';
+// no context, no database. Started by bench/costBreakdown.ts as a child process on PORT; WITH_ASYNC_LOCAL_STORAGE=1
+// turns Node 20's promise hooks on, as in our server (see enterAsyncLocalStorageWhenAsked).
 import { ApolloServer } from '@apollo/server';
 import { buildSchema } from 'graphql';
-import { listenWithApollo } from './apolloOverHttp';
-
-/** Kept for the life of the process: while it is enabled, the promise hooks stay on. */
-const storage = new AsyncLocalStorage<object>();
+import { enterAsyncLocalStorageWhenAsked, listenWithApollo } from './apolloOverHttp';
 
 async function main(): Promise<void> {
-  if (process.env.WITH_ASYNC_LOCAL_STORAGE === '1') storage.run({}, () => undefined);
+  enterAsyncLocalStorageWhenAsked();
   const schema = buildSchema('type Query { hello: String }');
   const apollo = new ApolloServer({ schema, rootValue: { hello: () => 'world' }, stopOnTerminationSignals: true });
   await apollo.start();

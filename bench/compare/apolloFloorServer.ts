@@ -3,14 +3,15 @@
 // them, each with one hand-written resolver over pg. No auth, no ORM, no type-graphql, no decryption or
 // masking, no log line. What is left between it and us is our own work; what is left between it and
 // PostGraphile is what Apollo Server costs per request. The write runs the statements our unit of work
-// runs (BEGIN, INSERT model, INSERT audit row, COMMIT).
+// runs (BEGIN, INSERT model, INSERT audit row, COMMIT). WITH_ASYNC_LOCAL_STORAGE=1 turns Node 20's promise hooks on,
+// as MikroORM's first write does in our server (see enterAsyncLocalStorageWhenAsked).
 import { randomUUID } from 'node:crypto';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSchema } from 'graphql';
 import { Pool } from 'pg';
 import { TABLES } from '../../src/database/tables';
-import { listenWithApollo } from '../apolloOverHttp';
+import { enterAsyncLocalStorageWhenAsked, listenWithApollo } from '../apolloOverHttp';
 
 // Custom scalars of buildSchema pass values through unchanged: JSON columns as pg parsed them.
 const SCHEMA = buildSchema(`
@@ -113,6 +114,7 @@ const rootValue = {
 };
 
 async function main(): Promise<void> {
+  enterAsyncLocalStorageWhenAsked();
   const apollo = new ApolloServer({
     schema: SCHEMA,
     rootValue,
