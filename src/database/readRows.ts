@@ -3,7 +3,9 @@
 // into the SQL text and runs it through knex's query runner, which cost more CPU than the rest of reading a
 // model by id (see bench/compare). Inside a transaction it runs in that transaction, through em.execute (a
 // read must see the transaction's writes, and PGlite's single connection is held by it). Errors are converted
-// by the driver exactly as em.execute converts them.
+// by the driver exactly as em.execute converts them, and the statement goes to MikroORM's query log (`debug`)
+// as em.execute's would.
+import { performance } from 'node:perf_hooks';
 import type { EntityManager } from '@mikro-orm/postgresql';
 
 interface PooledConnection {
@@ -13,12 +15,24 @@ interface PooledConnection {
 export async function readRows<Row = Record<string, unknown>>(em: EntityManager, sql: string, params: readonly unknown[] = []): Promise<Row[]> {
   if (em.getTransactionContext()) return em.execute<Row[]>(sql, [...params]);
   const { client } = em.getConnection().getKnex();
+  const statement = numberedPlaceholders(sql);
+  const logger = em.config.getLogger();
+  const startedAt = logger.isEnabled('query') ? performance.now() : undefined;
+  const logQuery = (context: { results?: number; level?: 'error' }) => {
+    if (startedAt === undefined) return;
+    const took = Math.round(performance.now() - startedAt);
+    // As em.execute logs its statements: the values written in.
+    const query = replacePlaceholders(sql, (number) => em.getPlatform().quoteValue(params[number - 1]));
+    logger.logQuery({ level: 'info', connection: { type: 'read', name: 'readRows' }, query, took, ...context });
+  };
   let connection: PooledConnection | undefined;
   try {
     connection = (await client.acquireConnection()) as PooledConnection;
-    const { rows } = await connection.query(numberedPlaceholders(sql), params);
+    const { rows } = await connection.query(statement, params);
+    logQuery({ results: rows.length });
     return rows as Row[];
   } catch (error) {
+    logQuery({ level: 'error' });
     throw em.getDriver().convertException(error as Error);
   } finally {
     if (connection) await client.releaseConnection(connection);
@@ -31,7 +45,12 @@ export async function readRows<Row = Record<string, unknown>>(em: EntityManager,
  * (use jsonb_exists and friends), and `??` is refused rather than guessed at.
  */
 export function numberedPlaceholders(sql: string): string {
-  let numbered = '';
+  return replacePlaceholders(sql, (number) => `$${number}`);
+}
+
+/** Each `?` placeholder, as numberedPlaceholders finds them, replaced by what `replacement` makes of its number (from 1). */
+export function replacePlaceholders(sql: string, replacement: (number: number) => string): string {
+  let replaced = '';
   let parameter = 0;
   let quote: "'" | '"' | undefined;
   for (let index = 0; index < sql.length; index += 1) {
@@ -44,10 +63,10 @@ export function numberedPlaceholders(sql: string): string {
       if (sql[index + 1] === '?' || sql[index + 1] === '|' || sql[index + 1] === '&') {
         throw new Error(`numberedPlaceholders: "${sql.slice(index, index + 2)}" at ${index} is not a placeholder; write the jsonb operator as a function.`);
       }
-      numbered += `$${(parameter += 1)}`;
+      replaced += replacement((parameter += 1));
       continue;
     }
-    numbered += character;
+    replaced += character;
   }
-  return numbered;
+  return replaced;
 }
