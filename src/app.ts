@@ -12,7 +12,7 @@ import { redactDatabaseUrl, type Settings } from './config/settings';
 import { hashApiKey } from './crypto/hashApiKey';
 import { deriveEncryptionKey } from './crypto/secretBox';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './database/embedded/EmbeddedDatabase';
-import { ormOptions } from './database/ormOptions';
+import { ormOptions, type OrmOptionsInput } from './database/ormOptions';
 import { StartupError } from './errors/StartupError';
 import { buildApiSchema } from './graphql/buildApiSchema';
 import type { ApiContext } from './graphql/context';
@@ -40,8 +40,14 @@ export async function startApp(settings: Settings, logger: Logger): Promise<Runn
   try {
     const masterKey = settings.masterKey ?? provideMasterKey(settings, embedded);
     const orm = embedded
-      ? await connectAndMigrate(embedded.url, 1, logger)
-      : await connectAndMigrate(settings.databaseUrl!, settings.databasePoolSize, logger);
+      ? await connectAndMigrate({ databaseUrl: embedded.url, poolSize: 1, logger })
+      : await connectAndMigrate({
+          databaseUrl: settings.databaseUrl!,
+          poolSize: settings.databasePoolSize,
+          logger,
+          // A statement outliving its request's deadline is of no use to anyone: PostgreSQL cancels it.
+          statementTimeoutMs: settings.requestTimeoutMs,
+        });
     // PGlite has no autovacuum: without fresh statistics its planner scans the audit log instead of using its indexes.
     if (embedded) await orm.em.getConnection().execute('ANALYZE');
     const services: Services = {
@@ -80,13 +86,13 @@ function provideMasterKey(settings: Settings, embedded: EmbeddedDatabase | undef
   return stored.key;
 }
 
-async function connectAndMigrate(databaseUrl: string, poolSize: number, logger: Logger): Promise<MikroORM> {
+async function connectAndMigrate(options: OrmOptionsInput): Promise<MikroORM> {
   let orm: MikroORM;
   try {
-    orm = await MikroORM.init(ormOptions({ databaseUrl, poolSize, logger }));
+    orm = await MikroORM.init(ormOptions(options));
     await orm.em.getConnection().execute('select 1');
   } catch (cause) {
-    throw StartupError.databaseUnreachable(redactDatabaseUrl(databaseUrl), cause);
+    throw StartupError.databaseUnreachable(redactDatabaseUrl(options.databaseUrl), cause);
   }
   try {
     await orm.getMigrator().up();

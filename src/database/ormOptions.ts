@@ -18,9 +18,15 @@ export interface OrmOptionsInput {
   /** PGlite is a single session: give it 1, since more connections interleave statements and return wrong rows. */
   poolSize: number;
   logger?: DriverLogger;
+  /**
+   * PostgreSQL cancels a statement still running after this long (statement_timeout on every connection), so a
+   * request that timed out does not leave its query holding a connection. Migrations lift it for their own
+   * transaction. PGlite runs each statement to its end whatever the setting: leave it unset there.
+   */
+  statementTimeoutMs?: number;
 }
 
-export function ormOptions({ databaseUrl, poolSize, logger }: OrmOptionsInput): Options {
+export function ormOptions({ databaseUrl, poolSize, logger, statementTimeoutMs }: OrmOptionsInput): Options {
   return defineConfig({
     clientUrl: databaseUrl,
     entities: ENTITIES,
@@ -33,7 +39,11 @@ export function ormOptions({ databaseUrl, poolSize, logger }: OrmOptionsInput): 
     // A connection the database ended (restart, pg_terminate_backend) is dropped from the pool and replaced on the
     // next checkout, so the server recovers by itself. Keep-alive notices a peer that vanished without closing.
     driverOptions: {
-      connection: { connectionTimeoutMillis: DATABASE_CONNECT_TIMEOUT_MS, keepAlive: true },
+      connection: {
+        connectionTimeoutMillis: DATABASE_CONNECT_TIMEOUT_MS,
+        keepAlive: true,
+        ...(statementTimeoutMs ? { statement_timeout: statementTimeoutMs } : {}),
+      },
       ...(logger ? { log: driverLog(logger) } : {}),
     },
     // Each request forks its own EntityManager; the global one must never be used by accident.

@@ -139,6 +139,9 @@ export function addMissingColumnsSql(table: TableDefinition): string[] {
     .map((column) => `ALTER TABLE "${table.name}" ADD COLUMN IF NOT EXISTS ${columnSql(column, false)}`);
 }
 
+/** For the rest of the migration's transaction only (SET LOCAL): no statement_timeout. */
+export const LIFT_STATEMENT_TIMEOUT_SQL = 'SET LOCAL statement_timeout = 0';
+
 export const PROXY_INDEXES: string[] = [
   `CREATE UNIQUE INDEX IF NOT EXISTS "${TABLES.team}_model_id_key" ON "${TABLES.team}"("model_id")`,
   // Ours: the proxy ships no index on its audit table; these make history reads keyset-paginated.
