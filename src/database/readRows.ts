@@ -16,27 +16,26 @@ export async function readRows<Row = Record<string, unknown>>(em: EntityManager,
   if (em.getTransactionContext()) return em.execute<Row[]>(sql, [...params]);
   const { client } = em.getConnection().getKnex();
   const statement = numberedPlaceholders(sql);
-  const logger = em.config.getLogger();
-  const startedAt = logger.isEnabled('query') ? performance.now() : undefined;
-  const logQuery = (context: { results?: number; level?: 'error' }) => {
-    if (startedAt === undefined) return;
-    const took = Math.round(performance.now() - startedAt);
-    // As em.execute logs its statements: the values written in.
-    const query = replacePlaceholders(sql, (number) => em.getPlatform().quoteValue(params[number - 1]));
-    logger.logQuery({ level: 'info', connection: { type: 'read', name: 'readRows' }, query, took, ...context });
-  };
+  const startedAt = em.config.getLogger().isEnabled('query') ? performance.now() : undefined;
   let connection: PooledConnection | undefined;
   try {
     connection = (await client.acquireConnection()) as PooledConnection;
     const { rows } = await connection.query(statement, params);
-    logQuery({ results: rows.length });
+    if (startedAt !== undefined) logQuery(em, sql, params, startedAt, { results: rows.length });
     return rows as Row[];
   } catch (error) {
-    logQuery({ level: 'error' });
+    if (startedAt !== undefined) logQuery(em, sql, params, startedAt, { level: 'error' });
     throw em.getDriver().convertException(error as Error);
   } finally {
     if (connection) await client.releaseConnection(connection);
   }
+}
+
+/** To MikroORM's query log, as em.execute logs its statements: with the values written in. */
+function logQuery(em: EntityManager, sql: string, params: readonly unknown[], startedAt: number, context: { results?: number; level?: 'error' }): void {
+  const query = replacePlaceholders(sql, (number) => em.getPlatform().quoteValue(params[number - 1]));
+  const took = Math.round(performance.now() - startedAt);
+  em.config.getLogger().logQuery({ level: 'info', connection: { type: 'read', name: 'readRows' }, query, took, ...context });
 }
 
 /**
