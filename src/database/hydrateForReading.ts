@@ -42,8 +42,14 @@ export function hydrateAliasedForReading<Entity extends object>(em: EntityManage
   return hydrateForReading(em, entity, row);
 }
 
+/** Every request made with an `sk-` key reads three entities this way: their column lists are worked out once. */
+const columnsByEntity = new WeakMap<EntityMetadata, string[]>();
+
 function columnsOf(em: EntityManager, entity: EntityClass<object>): string[] {
-  return snapshotColumns(em.getMetadata().get(entity.name)).map(({ column }) => column);
+  const meta = em.getMetadata().get(entity.name);
+  let columns = columnsByEntity.get(meta);
+  if (!columns) columnsByEntity.set(meta, (columns = snapshotColumns(meta).map(({ column }) => column)));
+  return columns;
 }
 
 function columnReaders(em: EntityManager, entity: EntityClass<object>): ColumnReader[] {

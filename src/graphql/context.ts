@@ -9,7 +9,7 @@ export interface ApiContext {
   principal: Principal;
   /**
    * The ORM's own EntityManager, shared by all requests and never holding an entity: reads are hand-written
-   * SELECTs (em.execute), and changes run in em.transactional, which forks a unit of work for that
+   * SELECTs (database/readRows), and changes run in em.transactional, which forks a unit of work for that
    * transaction alone. Anything else that would put entities in it outside a transaction is refused by
    * MikroORM (allowGlobalContext: false in ormOptions).
    */
