@@ -13,6 +13,8 @@ import { hashApiKey } from './crypto/hashApiKey';
 import { deriveEncryptionKey } from './crypto/secretBox';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './database/embedded/EmbeddedDatabase';
 import { ormOptions, type OrmOptionsInput } from './database/ormOptions';
+import { readDatabaseTables } from './database/schema/DatabaseTables';
+import { schemaFactsOf } from './database/schema/SchemaFacts';
 import { StartupError } from './errors/StartupError';
 import { buildApiSchema } from './graphql/buildApiSchema';
 import type { ApiContext } from './graphql/context';
@@ -87,20 +89,29 @@ function provideMasterKey(settings: Settings, embedded: EmbeddedDatabase | undef
 }
 
 async function connectAndMigrate(options: OrmOptionsInput): Promise<MikroORM> {
-  let orm: MikroORM;
-  try {
-    orm = await MikroORM.init(ormOptions(options));
-    await orm.em.getConnection().execute('select 1');
-  } catch (cause) {
-    throw StartupError.databaseUnreachable(redactDatabaseUrl(options.databaseUrl), cause);
-  }
+  let orm = await connect(options);
   try {
     await orm.getMigrator().up();
+    const schemaFacts = schemaFactsOf(await readDatabaseTables((sql) => orm.em.getConnection().execute(sql)));
+    if (schemaFacts.modelBlockedColumn) return orm;
+    // An older proxy's schema: the ORM maps only the columns it has (the migration above cannot have changed that).
+    await orm.close();
+    orm = await connect({ ...options, schemaFacts });
+    return orm;
   } catch (error) {
     await orm.close(true);
     throw error;
   }
-  return orm;
+}
+
+async function connect(options: OrmOptionsInput): Promise<MikroORM> {
+  try {
+    const orm = await MikroORM.init(ormOptions(options));
+    await orm.em.getConnection().execute('select 1');
+    return orm;
+  } catch (cause) {
+    throw StartupError.databaseUnreachable(redactDatabaseUrl(options.databaseUrl), cause);
+  }
 }
 
 async function serve(

@@ -3,7 +3,9 @@ import { defineConfig, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { AuditSubscriber } from '../audit/AuditSubscriber';
 import { ENTITIES } from './entities';
+import { ProxyModel } from './entities/ProxyModel';
 import { MIGRATIONS } from './migrations';
+import { CURRENT_PROXY_SCHEMA, type SchemaFacts } from './schema/SchemaFacts';
 
 /** A database that does not answer a new connection within this long is reported unavailable, not waited on. */
 export const DATABASE_CONNECT_TIMEOUT_MS = 10_000;
@@ -24,9 +26,11 @@ export interface OrmOptionsInput {
    * transaction. PGlite runs each statement to its end whatever the setting: leave it unset there.
    */
   statementTimeoutMs?: number;
+  /** What the database has of the proxy's optional columns; a column it lacks is left unmapped. Default: all of them. */
+  schemaFacts?: SchemaFacts;
 }
 
-export function ormOptions({ databaseUrl, poolSize, logger, statementTimeoutMs }: OrmOptionsInput): Options {
+export function ormOptions({ databaseUrl, poolSize, logger, statementTimeoutMs, schemaFacts = CURRENT_PROXY_SCHEMA }: OrmOptionsInput): Options {
   return defineConfig({
     clientUrl: databaseUrl,
     entities: ENTITIES,
@@ -56,7 +60,13 @@ export function ormOptions({ databaseUrl, poolSize, logger, statementTimeoutMs }
       snapshot: false,
       silent: true,
     },
-    discovery: { warnWhenNoEntities: true },
+    discovery: {
+      warnWhenNoEntities: true,
+      // An older proxy's model table has no `blocked` column: mapping it would put it in every INSERT and UPDATE.
+      onMetadata(meta) {
+        if (meta.className === ProxyModel.name && !schemaFacts.modelBlockedColumn) meta.removeProperty('blocked');
+      },
+    },
     // MikroORM creates a missing database by default: a mistyped DATABASE_URL would then start on an empty
     // database instead of the proxy's. Name an existing one, or fail at start.
     ensureDatabase: false,

@@ -17,6 +17,13 @@ export class StartupError extends Error {
     );
   }
 
+  static incompleteProxySchema(missingTables: readonly string[]): StartupError {
+    return new StartupError(
+      `the database holds some of the LiteLLM proxy's tables but not ${missingTables.join(', ')}; ` +
+        `this API creates the proxy's tables only on an empty database. Point DATABASE_URL at the proxy's complete database, or at an empty one`,
+    );
+  }
+
   static embeddedDatabaseInUse(dataDir: string, pid: number, lockFile: string): StartupError {
     return new StartupError(
       `the embedded database in ${dataDir} is in use by process ${pid} (another server or npm run migrate); ` +

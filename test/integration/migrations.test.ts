@@ -4,6 +4,7 @@ import { ProxyModel } from '../../src/database/entities/ProxyModel';
 import { Team } from '../../src/database/entities/Team';
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../support/testDatabases';
 import { serverForEachFile, startTestServer, type TestServer } from '../support/testServer';
+import { proxySchemaFixture } from '../support/proxySchemas';
 
 const PROXY_TABLE_NAMES = [
   'LiteLLM_ProxyModelTable',
@@ -14,94 +15,6 @@ const PROXY_TABLE_NAMES = [
   'LiteLLM_VerificationToken',
 ];
 
-/** The proxy's DDL as its Prisma migration writes it, with some of the columns this API does not map. */
-const PROXY_DDL = [
-  `CREATE TABLE "LiteLLM_ModelTable" (
-    "id" SERIAL NOT NULL,
-    "aliases" JSONB,
-    "created_at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "created_by" TEXT NOT NULL,
-    "updated_at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "updated_by" TEXT NOT NULL,
-    CONSTRAINT "LiteLLM_ModelTable_pkey" PRIMARY KEY ("id")
-  )`,
-  `CREATE TABLE "LiteLLM_ProxyModelTable" (
-    "model_id" TEXT NOT NULL,
-    "model_name" TEXT NOT NULL,
-    "litellm_params" JSONB NOT NULL,
-    "model_info" JSONB,
-    "created_at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "created_by" TEXT NOT NULL,
-    "updated_at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "updated_by" TEXT NOT NULL,
-    CONSTRAINT "LiteLLM_ProxyModelTable_pkey" PRIMARY KEY ("model_id")
-  )`,
-  `CREATE TABLE "LiteLLM_TeamTable" (
-    "team_id" TEXT NOT NULL,
-    "team_alias" TEXT,
-    "organization_id" TEXT,
-    "admins" TEXT[],
-    "members" TEXT[],
-    "members_with_roles" JSONB NOT NULL DEFAULT '{}',
-    "metadata" JSONB NOT NULL DEFAULT '{}',
-    "max_budget" DOUBLE PRECISION,
-    "spend" DOUBLE PRECISION NOT NULL DEFAULT 0.0,
-    "models" TEXT[],
-    "tpm_limit" BIGINT,
-    "blocked" BOOLEAN NOT NULL DEFAULT false,
-    "created_at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "updated_at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "model_spend" JSONB NOT NULL DEFAULT '{}',
-    "model_id" INTEGER,
-    CONSTRAINT "LiteLLM_TeamTable_pkey" PRIMARY KEY ("team_id")
-  )`,
-  `CREATE TABLE "LiteLLM_UserTable" (
-    "user_id" TEXT NOT NULL,
-    "user_alias" TEXT,
-    "sso_user_id" TEXT,
-    "teams" TEXT[] DEFAULT ARRAY[]::TEXT[],
-    "user_role" TEXT,
-    "spend" DOUBLE PRECISION NOT NULL DEFAULT 0.0,
-    "user_email" TEXT,
-    "metadata" JSONB NOT NULL DEFAULT '{}',
-    "created_at" TIMESTAMP(3) DEFAULT CURRENT_TIMESTAMP,
-    "updated_at" TIMESTAMP(3) DEFAULT CURRENT_TIMESTAMP,
-    CONSTRAINT "LiteLLM_UserTable_pkey" PRIMARY KEY ("user_id")
-  )`,
-  `CREATE TABLE "LiteLLM_VerificationToken" (
-    "token" TEXT NOT NULL,
-    "key_name" TEXT,
-    "key_alias" TEXT,
-    "spend" DOUBLE PRECISION NOT NULL DEFAULT 0.0,
-    "expires" TIMESTAMP(3),
-    "models" TEXT[],
-    "aliases" JSONB NOT NULL DEFAULT '{}',
-    "user_id" TEXT,
-    "team_id" TEXT,
-    "metadata" JSONB NOT NULL DEFAULT '{}',
-    "blocked" BOOLEAN,
-    "created_at" TIMESTAMP(3) DEFAULT CURRENT_TIMESTAMP,
-    "created_by" TEXT,
-    "updated_at" TIMESTAMP(3) DEFAULT CURRENT_TIMESTAMP,
-    "updated_by" TEXT,
-    CONSTRAINT "LiteLLM_VerificationToken_pkey" PRIMARY KEY ("token")
-  )`,
-  `CREATE TABLE "LiteLLM_AuditLog" (
-    "id" TEXT NOT NULL,
-    "updated_at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "changed_by" TEXT NOT NULL DEFAULT '',
-    "changed_by_api_key" TEXT NOT NULL DEFAULT '',
-    "action" TEXT NOT NULL,
-    "table_name" TEXT NOT NULL,
-    "object_id" TEXT NOT NULL,
-    "before_value" JSONB,
-    "updated_values" JSONB,
-    CONSTRAINT "LiteLLM_AuditLog_pkey" PRIMARY KEY ("id")
-  )`,
-  `CREATE UNIQUE INDEX "LiteLLM_TeamTable_model_id_key" ON "LiteLLM_TeamTable"("model_id")`,
-  `CREATE UNIQUE INDEX "LiteLLM_UserTable_sso_user_id_key" ON "LiteLLM_UserTable"("sso_user_id")`,
-  `ALTER TABLE "LiteLLM_TeamTable" ADD CONSTRAINT "LiteLLM_TeamTable_model_id_fkey" FOREIGN KEY ("model_id") REFERENCES "LiteLLM_ModelTable"("id") ON DELETE SET NULL ON UPDATE CASCADE`,
-];
 
 const LEGACY_MODEL_ID = 'legacy-string-params';
 const LEGACY_PARAMS = { model: 'azure/gpt-35-turbo', api_base: 'https://example.openai.azure.com', api_key: 'bm9uY2UtYW5kLWNpcGhlcnRleHQ=' };
@@ -141,13 +54,14 @@ const PROXY_ROWS = [
 
 type RunSql = (text: string) => Promise<Record<string, unknown>[]>;
 
-const tableList = PROXY_TABLE_NAMES.map((name) => `'${name}'`).join(', ');
+/** Every table of the proxy's (they all start with LiteLLM_), not only the ones this API maps. */
+const EVERY_PROXY_TABLE = `table_name LIKE 'LiteLLM\\_%'`;
 
 async function columnsOf(sql: RunSql) {
   return sql(`
     SELECT table_name, column_name, ordinal_position, data_type, udt_name, datetime_precision, is_nullable, column_default
     FROM information_schema.columns
-    WHERE table_schema = current_schema() AND table_name IN (${tableList})
+    WHERE table_schema = current_schema() AND ${EVERY_PROXY_TABLE}
     ORDER BY table_name, ordinal_position`);
 }
 
@@ -155,14 +69,14 @@ async function constraintsOf(sql: RunSql) {
   return sql(`
     SELECT c.relname AS table_name, k.conname, pg_get_constraintdef(k.oid) AS definition
     FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
-    WHERE c.relnamespace = current_schema()::regnamespace AND c.relname IN (${tableList})
+    WHERE c.relnamespace = current_schema()::regnamespace AND c.relname LIKE 'LiteLLM\\_%'
     ORDER BY 1, 2`);
 }
 
 async function indexesOf(sql: RunSql) {
   return sql(`
     SELECT tablename AS table_name, indexname, indexdef
-    FROM pg_indexes WHERE schemaname = current_schema() AND tablename IN (${tableList})
+    FROM pg_indexes WHERE schemaname = current_schema() AND tablename LIKE 'LiteLLM\\_%'
     ORDER BY 1, 2`);
 }
 
@@ -189,7 +103,7 @@ async function columnShapes(sql: RunSql): Promise<Record<string, string[]>> {
            ELSE udt_name END ||
       CASE WHEN is_nullable = 'NO' THEN ' NN' ELSE '' END AS shape
     FROM information_schema.columns
-    WHERE table_schema = current_schema() AND table_name IN (${tableList})
+    WHERE table_schema = current_schema() AND ${EVERY_PROXY_TABLE}
     ORDER BY table_name, column_name`);
   const shapes: Record<string, string[]> = {};
   for (const row of rows) (shapes[String(row.table_name)] ??= []).push(String(row.shape));
@@ -208,7 +122,7 @@ async function leadingIndexColumns(sql: RunSql, table: string): Promise<string[]
 }
 
 describe.each(testDatabaseKinds())('migrations on %s', (kind) => {
-  describe('over a database the LiteLLM proxy already created', () => {
+  describe.each(['older', 'current'] as const)('over the database the %s LiteLLM proxy created', (proxyVersion) => {
     let database: TestDatabase;
     let server: TestServer;
     let before: Awaited<ReturnType<typeof snapshot>>;
@@ -218,7 +132,7 @@ describe.each(testDatabaseKinds())('migrations on %s', (kind) => {
     beforeAll(async () => {
       database = await createTestDatabase(kind);
       // PGlite serves one connection at a time: database.sql only while no server runs.
-      for (const statement of [...PROXY_DDL, ...PROXY_ROWS]) await database.sql(statement);
+      for (const statement of [proxySchemaFixture(proxyVersion), ...PROXY_ROWS]) await database.sql(statement);
       before = await snapshot((text) => database.sql(text));
       server = await startTestServer(database);
       after = await snapshot(serverSql);
@@ -267,7 +181,7 @@ describe.each(testDatabaseKinds())('migrations on %s', (kind) => {
       const migrator = server.app.orm.getMigrator();
       expect(await migrator.getPendingMigrations()).toEqual([]);
       expect(await migrator.up()).toEqual([]);
-      expect(await migrator.getExecutedMigrations()).toHaveLength(1);
+      expect(await migrator.getExecutedMigrations()).toHaveLength(2);
       expect(await snapshot(serverSql)).toEqual(after);
     });
   });
@@ -275,8 +189,18 @@ describe.each(testDatabaseKinds())('migrations on %s', (kind) => {
   describe('on an empty database', () => {
     const handle = serverForEachFile(kind);
 
-    it('creates the six proxy tables with exactly the columns SPEC.md lists', async () => {
+    it("creates the proxy's tables in the current proxy's shape, with exactly the columns SPEC.md lists", async () => {
       expect(await columnShapes((text) => handle.server.sql(text))).toEqual({
+        LiteLLM_CredentialsTable: [
+          'created_at timestamp(3) NN',
+          'created_by text NN',
+          'credential_id text NN',
+          'credential_info jsonb',
+          'credential_name text NN',
+          'credential_values jsonb NN',
+          'updated_at timestamp(3) NN',
+          'updated_by text NN',
+        ],
         LiteLLM_AuditLog: [
           'action text NN',
           'before_value jsonb',
@@ -297,6 +221,7 @@ describe.each(testDatabaseKinds())('migrations on %s', (kind) => {
           'updated_by text NN',
         ],
         LiteLLM_ProxyModelTable: [
+          'blocked bool NN',
           'created_at timestamp(3) NN',
           'created_by text NN',
           'litellm_params jsonb NN',

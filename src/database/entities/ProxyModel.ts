@@ -6,7 +6,7 @@ import { jsonColumn, now, textColumn, timestampColumn, type JsonObject } from '.
 @Entity({ tableName: TABLES.proxyModel })
 export class ProxyModel {
   [PrimaryKeyProp]?: 'modelId';
-  [OptionalProps]?: 'createdAt' | 'updatedAt';
+  [OptionalProps]?: 'createdAt' | 'updatedAt' | 'blocked';
 
   @PrimaryKey({ ...textColumn, fieldName: 'model_id' })
   modelId!: string;
@@ -20,6 +20,10 @@ export class ProxyModel {
 
   @Property({ ...jsonColumn, fieldName: 'model_info', nullable: true })
   modelInfo?: JsonObject | null;
+
+  /** The proxy routes no traffic to a blocked model. Unmapped over an older proxy's table, which lacks it (ormOptions). */
+  @Property({ type: 'boolean', default: false })
+  blocked: boolean = false;
 
   @Property({ ...timestampColumn, fieldName: 'created_at' })
   createdAt: Date = now();

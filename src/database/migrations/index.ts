@@ -1,7 +1,11 @@
 // Every migration, in order. Listed explicitly so the compiled server needs no file discovery.
 import type { MigrationObject } from '@mikro-orm/core';
-import { Migration20261126000000_ProxyTables } from './Migration20261126000000_ProxyTables';
+import { FIRST_MIGRATION_NAME } from '../schema/proxySchema';
+import { ReconcileProxyTables } from './ReconcileProxyTables';
 
 export const MIGRATIONS: MigrationObject[] = [
-  { name: 'Migration20261126000000_ProxyTables', class: Migration20261126000000_ProxyTables },
+  { name: FIRST_MIGRATION_NAME, class: ReconcileProxyTables },
+  // The first release added missing columns to the proxy's own tables. Run again on the databases it migrated: it
+  // records which proxy tables are ours, brings those to the current shape, and renames our indexes to our prefix.
+  { name: 'Migration20261201000000_CurrentProxyShape', class: ReconcileProxyTables },
 ];

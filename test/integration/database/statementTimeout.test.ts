@@ -1,7 +1,7 @@
 // On PostgreSQL the server's connections cancel a statement that outlives the request deadline
 // (statement_timeout = REQUEST_TIMEOUT_MS); the migration lifts the limit for its own transaction.
 // PGlite runs every statement to its end whatever the setting, so these run on PostgreSQL only.
-import { LIFT_STATEMENT_TIMEOUT_SQL } from '../../../src/database/migrations/proxySchema';
+import { LIFT_STATEMENT_TIMEOUT_SQL } from '../../../src/database/schema/proxySchema';
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../../support/testDatabases';
 import { startTestServer, type TestServer } from '../../support/testServer';
 

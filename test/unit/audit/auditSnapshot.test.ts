@@ -17,6 +17,7 @@ describe('snapshotColumns', () => {
       { property: 'modelName', column: 'model_name', encoding: 'plain' },
       { property: 'litellmParams', column: 'litellm_params', encoding: 'json' },
       { property: 'modelInfo', column: 'model_info', encoding: 'json' },
+      { property: 'blocked', column: 'blocked', encoding: 'plain' },
       { property: 'createdAt', column: 'created_at', encoding: 'date' },
       { property: 'createdBy', column: 'created_by', encoding: 'plain' },
       { property: 'updatedAt', column: 'updated_at', encoding: 'date' },
