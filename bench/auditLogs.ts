@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { startApp, type RunningApp } from '../src/app';
+import { startApp, type RunningApp } from '../src/app/startApp';
 import { loadSettings, redactDatabaseUrl } from '../src/config/settings';
 import { hashApiKey } from '../src/crypto/hashApiKey';
 import { deriveEncryptionKey, encryptValue } from '../src/crypto/secretBox';

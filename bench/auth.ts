@@ -57,7 +57,7 @@ type Variant = 'checks on, master key' | 'checks on, team admin sk- key' | 'chec
  * row visibility in the services and the @auth directives in the SDL included, is unchanged.
  */
 async function serveWithoutAuthChecks(): Promise<void> {
-  const auth: { enforceAuthDirectives: (schema: GraphQLSchema) => GraphQLSchema } = await import('../src/auth/Auth');
+  const auth: { enforceAuthDirectives: (schema: GraphQLSchema) => GraphQLSchema } = await import('../src/access/Auth');
   auth.enforceAuthDirectives = (schema) => schema;
   await import('../src/main');
 }

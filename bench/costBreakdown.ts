@@ -13,11 +13,13 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { auditedTransaction } from '../src/audit/auditedTransaction';
-import type { AuthenticatedPrincipal } from '../src/auth/Principal';
-import { UserRole } from '../src/auth/UserRole';
+import { AccessGuard } from '../src/access/AccessGuard';
+import type { AuthenticatedPrincipal } from '../src/access/Principal';
+import { UserRole } from '../src/access/UserRole';
 import { ProxyModel } from '../src/database/entities/ProxyModel';
 import { ormOptions } from '../src/database/ormOptions';
 import { readRows } from '../src/database/readRows';
+import { sql } from '../src/database/sql';
 import { TABLES } from '../src/database/tables';
 import { createBenchDatabase, migrate } from './compare/benchDatabase';
 import { freePort, startChildServer, stopAllChildren } from './compare/childServer';
@@ -59,9 +61,9 @@ async function measureInProcess(orm: MikroORM): Promise<void> {
     ['knex transaction, empty (BEGIN, COMMIT)', () => knex.transaction(async () => undefined)],
     ['knex transaction with two INSERTs', () => knex.transaction(async (trx) => { await trx.raw(auditRow()); await trx.raw(auditRow()); })],
     ['MikroORM em.transactional, empty', () => em.transactional(async () => undefined)],
-    ['our unit of work: a model and its audit row', () => auditedTransaction(em, principal, async (fork) => fork.create(ProxyModel, newModel()))],
+    ['our unit of work: a model and its audit row', () => auditedTransaction(em, new AccessGuard(principal), async (fork) => fork.create(ProxyModel, newModel()))],
     ['one SELECT through em.execute', () => em.execute(select, [randomUUID()])],
-    ['one SELECT through readRows', () => readRows(em, select, [randomUUID()])],
+    ['one SELECT through readRows', () => readRows(em, sql`SELECT * FROM ${sql`"LiteLLM_AuditLog"`} WHERE id = ${randomUUID()}`)],
   ];
   log(`In this process, PostgreSQL, ${IN_FLIGHT} in flight, median of ${ROUNDS} rounds of ${OPERATIONS_PER_ROUND}:`);
   for (const [label, operation] of parts) {

@@ -1,5 +1,5 @@
 // `npm start`: reads the environment, starts the server, stops it cleanly on SIGTERM/SIGINT.
-import { startApp } from './app';
+import { startApp } from './app/startApp';
 import { loadSettings } from './config/settings';
 import { StartupError } from './errors/StartupError';
 import { createLogger } from './server/logger';

@@ -1,9 +1,9 @@
 // `npm run migrate`: applies pending migrations and exits (on DATABASE_URL, or the embedded database).
 import 'reflect-metadata';
-import { MikroORM } from '@mikro-orm/postgresql';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { createOrm } from './app/createOrm';
 import { loadSettings, redactDatabaseUrl } from './config/settings';
 import { startEmbeddedDatabase } from './database/embedded/EmbeddedDatabase';
-import { ormOptions } from './database/ormOptions';
 import { describeCause, StartupError } from './errors/StartupError';
 
 async function migrate(): Promise<void> {
@@ -13,7 +13,7 @@ async function migrate(): Promise<void> {
   try {
     let orm: MikroORM;
     try {
-      orm = await MikroORM.init(ormOptions({ databaseUrl, poolSize: 1 }));
+      orm = await createOrm({ databaseUrl, poolSize: 1 });
       await orm.em.getConnection().execute('select 1');
     } catch (cause) {
       throw StartupError.databaseUnreachable(redactDatabaseUrl(databaseUrl), cause);

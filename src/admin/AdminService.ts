@@ -3,10 +3,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { AccessGuard } from '../access/AccessGuard';
+import { parseStoredRole, UserRole } from '../access/UserRole';
 import { auditedTransaction } from '../audit/auditedTransaction';
-import type { AuthenticatedPrincipal } from '../auth/Principal';
-import { isTeamMember } from '../auth/teamMembership';
-import { parseStoredRole, UserRole } from '../auth/UserRole';
 import { hashApiKey } from '../crypto/hashApiKey';
 import { Team, type TeamMember } from '../database/entities/Team';
 import { User } from '../database/entities/User';
@@ -14,28 +13,32 @@ import { VerificationToken } from '../database/entities/VerificationToken';
 import { ApiError } from '../errors/ApiError';
 import { requireIdentifier } from '../models/validateModelInput';
 import { TeamMemberRole } from '../teams/team.type';
+import { isTeamMember } from '../teams/teamMembership';
 import type { CreateTeamInput, CreateUserInput, GenerateKeyInput } from './admin.input';
 
 /** Random bytes in a generated key (the proxy uses 16; more costs nothing). */
 export const GENERATED_KEY_BYTES = 24;
 
 export class AdminService {
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly access: AccessGuard,
+  ) {}
 
-  async createUser(principal: AuthenticatedPrincipal, input: CreateUserInput): Promise<User> {
+  async createUser(input: CreateUserInput): Promise<User> {
     const userId = input.userId == null ? randomUUID() : requireIdentifier(input.userId, 'userId');
-    return this.createOnce(`A user with id ${JSON.stringify(userId)} already exists.`, principal, async (em) => {
+    return this.createOnce(`A user with id ${JSON.stringify(userId)} already exists.`, async (em) => {
       if (await em.findOne(User, { userId })) throw ApiError.conflict(`A user with id ${JSON.stringify(userId)} already exists.`);
       return em.create(User, { userId, userRole: input.userRole ?? UserRole.INTERNAL_USER, userEmail: input.userEmail ?? null, teams: [] });
     });
   }
 
-  async createTeam(principal: AuthenticatedPrincipal, input: CreateTeamInput): Promise<Team> {
+  async createTeam(input: CreateTeamInput): Promise<Team> {
     const teamId = input.teamId == null ? randomUUID() : requireIdentifier(input.teamId, 'teamId');
     const members = input.members ?? [];
     const memberIds = members.map((member) => requireIdentifier(member.userId, 'members.userId'));
     if (new Set(memberIds).size !== memberIds.length) throw ApiError.badInput('members lists a user more than once.');
-    return this.createOnce(`A team with id ${JSON.stringify(teamId)} already exists.`, principal, async (em) => {
+    return this.createOnce(`A team with id ${JSON.stringify(teamId)} already exists.`, async (em) => {
       if (await em.findOne(Team, { teamId })) throw ApiError.conflict(`A team with id ${JSON.stringify(teamId)} already exists.`);
       const users = await em.find(User, { userId: { $in: memberIds } });
       const missing = memberIds.filter((id) => !users.some((user) => user.userId === id));
@@ -57,12 +60,13 @@ export class AdminService {
     });
   }
 
-  async generateKey(principal: AuthenticatedPrincipal, input: GenerateKeyInput): Promise<{ key: string; token: VerificationToken }> {
+  async generateKey(input: GenerateKeyInput): Promise<{ key: string; token: VerificationToken }> {
     const userId = requireIdentifier(input.userId, 'userId');
     const teamId = input.teamId == null ? null : requireIdentifier(input.teamId, 'teamId');
     if (input.expires && input.expires.getTime() <= Date.now()) throw ApiError.badInput('expires must be in the future.');
     const key = `sk-${randomBytes(GENERATED_KEY_BYTES).toString('base64url')}`;
-    const token = await auditedTransaction(this.em, principal, async (em) => {
+    const principal = this.access.principal;
+    const token = await auditedTransaction(this.em, this.access, async (em) => {
       const user = await em.findOne(User, { userId });
       if (!user) throw ApiError.badInput(`userId: no user with id ${JSON.stringify(userId)}.`);
       if (teamId) {
@@ -85,9 +89,9 @@ export class AdminService {
     return { key, token };
   }
 
-  private async createOnce<T extends object>(conflictMessage: string, principal: AuthenticatedPrincipal, work: (em: EntityManager) => Promise<T>): Promise<T> {
+  private async createOnce<T extends object>(conflictMessage: string, work: (em: EntityManager) => Promise<T>): Promise<T> {
     try {
-      return await auditedTransaction(this.em, principal, work);
+      return await auditedTransaction(this.em, this.access, work);
     } catch (error) {
       if (error instanceof UniqueConstraintViolationException) throw ApiError.conflict(conflictMessage);
       throw error;

@@ -1,6 +1,6 @@
 // Inputs of the proxy-admin mutations that bootstrap users, teams and keys.
 import { Field, ID, InputType } from 'type-graphql';
-import { UserRole } from '../auth/UserRole';
+import { UserRole } from '../access/UserRole';
 import { TeamMemberRole } from '../teams/team.type';
 
 @InputType()

@@ -1,6 +1,6 @@
 // What the proxy-admin mutations return.
 import { Field, ID, ObjectType } from 'type-graphql';
-import { UserRole } from '../auth/UserRole';
+import { UserRole } from '../access/UserRole';
 
 @ObjectType('User')
 export class UserNode {

@@ -16,9 +16,10 @@ import {
 } from '@mikro-orm/core';
 import { AuditLog, type AuditAction } from '../database/entities/AuditLog';
 import { ENTITIES } from '../database/entities';
-import { currentAuditActor, type AuditActor } from './auditActor';
+import type { AuthenticatedPrincipal } from '../access/Principal';
+import { UnattributedChangeError } from '../errors/UnattributedChangeError';
+import { currentActor } from '../request/RequestScope';
 import { rowSnapshot, snapshotColumns } from './auditSnapshot';
-import { UnattributedChangeError } from './UnattributedChangeError';
 
 /** Every table but the audit trail itself. */
 const AUDITED_ENTITY_NAMES: ReadonlySet<string> = new Set(ENTITIES.filter((entity) => entity !== AuditLog).map((entity) => entity.name));
@@ -37,7 +38,7 @@ export class AuditSubscriber implements EventSubscriber {
   async onFlush({ em, uow }: FlushEventArgs): Promise<void> {
     const changes = uow.getChangeSets().filter((change) => AUDITED_ENTITY_NAMES.has(change.meta.className));
     if (changes.length === 0) return;
-    const actor = currentAuditActor();
+    const actor = currentActor();
     if (!actor) throw UnattributedChangeError.noActor(changes.map((change) => change.meta.tableName));
     await takeSerialKeysBeforeInsert(em, changes);
     for (const change of changes) {
@@ -48,7 +49,7 @@ export class AuditSubscriber implements EventSubscriber {
   }
 }
 
-async function auditEntry(em: EntityManager, uow: UnitOfWork, change: AuditedChange, actor: AuditActor): Promise<AuditLog | undefined> {
+async function auditEntry(em: EntityManager, uow: UnitOfWork, change: AuditedChange, actor: AuthenticatedPrincipal): Promise<AuditLog | undefined> {
   const action = ACTIONS[change.type];
   const before = action === 'created' ? null : await snapshotBefore(em, uow, change);
   if (before === undefined) return undefined;

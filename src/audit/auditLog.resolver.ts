@@ -1,20 +1,30 @@
 // GraphQL for the audit trail: auditLogs, auditLog, Model.auditLogs and AuditLog.model.
+import DataLoader from 'dataloader';
 import { GraphQLJSON } from 'graphql-scalars';
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
-import { Auth } from '../auth/Auth';
-import { AuthRule, canSeeModelOfTeam, requireAuthenticated } from '../auth/accessRules';
-import { UserRole } from '../auth/UserRole';
+import { accessOf } from '../access/AccessGuard';
+import { Auth } from '../access/Auth';
+import { AuthRule } from '../access/accessRules';
+import { UserRole } from '../access/UserRole';
 import { ConnectionType, pageSize } from '../graphql/connection';
 import type { ApiContext } from '../graphql/context';
-import { ModelNode } from '../models/model.type';
-import { configModelNode, storedModelNode } from '../models/ModelService';
+import type { LoaderFactory } from '../graphql/requestLoaders';
+import { storedModelById } from '../models/model.resolver';
+import { configModelNode, ModelNode, storedModelNode } from '../models/model.type';
 import { AuditLogFilter } from './auditLog.input';
 import { AuditLogNode } from './auditLog.type';
-import { findVisibleAuditLog, isModelAuditEntry, listAuditLogs, type AuditLogPage } from './auditLogQueries';
+import { AuditLogService } from './AuditLogService';
+import { isModelAuditEntry } from './auditVisibility';
 import { maskAuditSnapshot } from './maskAuditSnapshot';
 
-const AuditLogConnection = ConnectionType(AuditLogNode, 'AuditLog');
+export const { Connection: AuditLogConnection, TotalCountResolver: AuditLogConnectionTotalCount } = ConnectionType(AuditLogNode, 'AuditLog');
 export const DEFAULT_MODEL_HISTORY_SIZE = 10;
+
+/** The newest entries of each model the caller may read, batched per request; one loader per page size. */
+const modelAuditLogs: LoaderFactory<string, AuditLogNode[], number> = (context, first) => {
+  const audit = new AuditLogService(context.em, accessOf(context));
+  return new DataLoader((modelIds) => audit.latestOfModels(modelIds, first));
+};
 
 @Resolver(() => AuditLogNode)
 export class AuditLogResolver {
@@ -26,13 +36,13 @@ export class AuditLogResolver {
     @Arg('first', () => Int, { nullable: true }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
   ) {
-    return listAuditLogs(context.em, requireAuthenticated(context.principal), filter, first, after);
+    return new AuditLogService(context.em, accessOf(context)).list(filter, first, after);
   }
 
   @Query(() => AuditLogNode, { nullable: true, description: 'Null when absent or not visible to the caller.' })
   @Auth({ rule: AuthRule.AUDIT_READER })
   auditLog(@Arg('id', () => ID) id: string, @Ctx() context: ApiContext): Promise<AuditLogNode | null> {
-    return findVisibleAuditLog(context.em, requireAuthenticated(context.principal), id);
+    return new AuditLogService(context.em, accessOf(context)).findVisible(id);
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'sha256 of the key that made the change.' })
@@ -53,20 +63,13 @@ export class AuditLogResolver {
 
   @FieldResolver(() => ModelNode, { nullable: true, description: 'The model as it is now; null once deleted or when not visible.' })
   async model(@Root() entry: AuditLogNode, @Ctx() context: ApiContext): Promise<ModelNode | null> {
-    if (!isModelAuditEntry(entry)) return null;
-    const principal = requireAuthenticated(context.principal);
+    const facts = { tableName: entry.tableName, beforeValue: entry.storedBeforeValue, updatedValues: entry.storedUpdatedValues };
+    if (!isModelAuditEntry(facts)) return null;
     const configModel = context.services.configModels.find((model) => model.id === entry.objectId);
-    const stored = configModel ? null : await context.loaders.storedModelById.load(entry.objectId);
+    const stored = configModel ? null : await context.loaders.get(storedModelById).load(entry.objectId);
     const node = configModel ? configModelNode(configModel) : stored ? storedModelNode(stored) : null;
-    return node && canSeeModelOfTeam(principal, node.teamId) ? node : null;
-  }
-}
-
-@Resolver(() => AuditLogConnection)
-export class AuditLogConnectionResolver {
-  @FieldResolver(() => Int)
-  totalCount(@Root() page: AuditLogPage): Promise<number> {
-    return page.countAll();
+    // The same rule as `model(id)`: a model the caller may not see is not shown here either.
+    return node && accessOf(context).allows(AuthRule.MODEL_VIEWER, node.ownerTeam) ? node : null;
   }
 }
 
@@ -78,6 +81,6 @@ export class ModelHistoryResolver {
   })
   @Auth({ rule: AuthRule.AUDIT_READER })
   auditLogs(@Root() model: ModelNode, @Ctx() context: ApiContext, @Arg('first', () => Int, { nullable: true }) first?: number): Promise<AuditLogNode[]> {
-    return context.loaders.modelAuditLogs(pageSize(first ?? DEFAULT_MODEL_HISTORY_SIZE), requireAuthenticated(context.principal)).load(model.id);
+    return context.loaders.get(modelAuditLogs, pageSize(first ?? DEFAULT_MODEL_HISTORY_SIZE)).load(model.id);
   }
 }

@@ -1,6 +1,6 @@
-// The GraphQL shape of an audit-trail entry. Snapshot values come back with secrets masked.
+// The GraphQL shape of an audit-trail entry, and the builder of its nodes. Snapshot values come back with secrets masked.
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
-import type { JsonObject } from '../database/entities/columns';
+import type { StoredAuditEntry } from './AuditLogRepository';
 
 export enum AuditAction {
   CREATED = 'created',
@@ -34,7 +34,22 @@ export class AuditLogNode {
 
   /** changed_by_api_key: the sha256 of the key used. */
   storedChangedByApiKey!: string;
-  /** before_value / updated_values as stored (ciphertext inside litellm_params). */
-  storedBeforeValue!: JsonObject | null;
-  storedUpdatedValues!: JsonObject | null;
+  /** before_value / updated_values as stored (ciphertext inside litellm_params; maybe JSON-encoded by an older proxy). */
+  storedBeforeValue!: unknown;
+  storedUpdatedValues!: unknown;
+}
+
+/** An instance of AuditLogNode, so that type-graphql passes it to field resolvers as is (see storedModelNode). */
+export function auditLogNode(entry: StoredAuditEntry): AuditLogNode {
+  return Object.assign(new AuditLogNode(), {
+    id: entry.id,
+    action: entry.action as AuditAction,
+    tableName: entry.tableName,
+    objectId: entry.objectId,
+    changedBy: entry.changedBy,
+    updatedAt: entry.updatedAt,
+    storedChangedByApiKey: entry.changedByApiKey,
+    storedBeforeValue: entry.beforeValue,
+    storedUpdatedValues: entry.updatedValues,
+  });
 }

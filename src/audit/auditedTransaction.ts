@@ -1,9 +1,10 @@
-// Runs a unit of work in one transaction on behalf of the caller: the audit rows the flush writes
-// name the caller, and they commit or roll back with the change itself.
+// Runs a unit of work in one transaction on behalf of the caller: the audit rows the flush writes name the caller,
+// the model change guard checks every model it changes against the caller's rules, and all of it commits or rolls
+// back with the change itself.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { AuthenticatedPrincipal } from '../auth/Principal';
-import { runAsActor } from './auditActor';
+import type { AccessGuard } from '../access/AccessGuard';
+import { actingAs } from '../request/RequestScope';
 
-export function auditedTransaction<T>(em: EntityManager, principal: AuthenticatedPrincipal, work: (em: EntityManager) => Promise<T>): Promise<T> {
-  return runAsActor({ userId: principal.userId, keyHash: principal.keyHash }, () => em.transactional(work));
+export function auditedTransaction<T>(em: EntityManager, access: AccessGuard, work: (em: EntityManager) => Promise<T>): Promise<T> {
+  return actingAs(access.principal, () => em.transactional(work));
 }

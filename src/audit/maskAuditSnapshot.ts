@@ -1,6 +1,7 @@
 // Audit values are stored as the proxy stores them (ciphertext inside litellm_params) and masked on the way out.
 import { maskEntry, setOwnProperty } from '../crypto/maskSecrets';
-import { decodeJsonEncodedString } from '../database/types/LenientJsonType';
+import { JSON_COLUMN_NAMES } from '../database/entities/columns';
+import { decodeStoredJson, isJsonObject, storedJsonObject, UNDECODABLE } from '../database/types/storedJson';
 import { presentLitellmParams } from '../models/presentLitellmParams';
 
 /**
@@ -8,16 +9,17 @@ import { presentLitellmParams } from '../models/presentLitellmParams';
  * litellm_params decrypted, every secret-bearing value masked. litellm_params are presented as a model's
  * are (and share its memo): the same ciphertext appears in every entry of a model's history.
  */
-export function maskAuditSnapshot(snapshot: Record<string, unknown> | null, encryptionKey: Uint8Array): unknown {
-  if (!snapshot) return null;
+export function maskAuditSnapshot(stored: unknown, encryptionKey: Uint8Array): unknown {
+  const snapshot = storedJsonObject(stored);
+  if (snapshot === undefined || snapshot === UNDECODABLE) return null;
   const row: Record<string, unknown> = {};
   for (const column of Object.keys(snapshot)) {
-    const value = decodeJsonEncodedString(snapshot[column]);
+    const stored = snapshot[column];
+    // A JSON column's text that is not JSON could be anything, a secret included: never shown.
+    const decoded = JSON_COLUMN_NAMES.has(column) ? decodeStoredJson(stored) : stored;
+    const value = decoded === UNDECODABLE ? null : decoded;
     setOwnProperty(row, column, column === 'litellm_params' && isJsonObject(value) ? presentLitellmParams(value, encryptionKey, true) : maskEntry(column, value));
   }
   return row;
 }
 
-function isJsonObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

@@ -1,7 +1,7 @@
 // How the ORM is configured, for the server, the migrate command, the CLI config and the tests alike.
+import type { EventSubscriber } from '@mikro-orm/core';
 import { defineConfig, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
-import { AuditSubscriber } from '../audit/AuditSubscriber';
 import { ENTITIES } from './entities';
 import { ProxyModel } from './entities/ProxyModel';
 import { MIGRATIONS } from './migrations';
@@ -28,15 +28,16 @@ export interface OrmOptionsInput {
   statementTimeoutMs?: number;
   /** What the database has of the proxy's optional columns; a column it lacks is left unmapped. Default: all of them. */
   schemaFacts?: SchemaFacts;
+  /** The ORM's event subscribers (the composition root registers them all: app/createOrm.ts). */
+  subscribers?: EventSubscriber[];
 }
 
-export function ormOptions({ databaseUrl, poolSize, logger, statementTimeoutMs, schemaFacts = CURRENT_PROXY_SCHEMA }: OrmOptionsInput): Options {
+export function ormOptions({ databaseUrl, poolSize, logger, statementTimeoutMs, schemaFacts = CURRENT_PROXY_SCHEMA, subscribers = [] }: OrmOptionsInput): Options {
   return defineConfig({
     clientUrl: databaseUrl,
     entities: ENTITIES,
     extensions: [Migrator],
-    // Always on: every ORM the server, the migrate command and the tests create writes the audit trail.
-    subscribers: [new AuditSubscriber()],
+    subscribers,
     // timestamp(3) without time zone holds UTC, as Prisma writes it.
     forceUtcTimezone: true,
     pool: { min: poolSize === 1 ? 1 : 0, max: poolSize },
@@ -50,7 +51,8 @@ export function ormOptions({ databaseUrl, poolSize, logger, statementTimeoutMs, 
       },
       ...(logger ? { log: driverLog(logger) } : {}),
     },
-    // Each request forks its own EntityManager; the global one must never be used by accident.
+    // Reads go through the repositories' SELECTs and every change forks its own unit of work in em.transactional:
+    // the global EntityManager must never hold an entity by accident.
     allowGlobalContext: false,
     migrations: {
       migrationsList: MIGRATIONS,

@@ -2,14 +2,7 @@
 // INTERNAL_SERVER_ERROR by the server's error formatter.
 import { GraphQLError } from 'graphql';
 
-export const ERROR_CODES = [
-  'UNAUTHENTICATED',
-  'FORBIDDEN',
-  'NOT_FOUND',
-  'BAD_USER_INPUT',
-  'CONFLICT',
-] as const;
-export type ApiErrorCode = (typeof ERROR_CODES)[number];
+import type { ApiErrorCode } from './errorCodes';
 
 export class ApiError extends GraphQLError {
   constructor(

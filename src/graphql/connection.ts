@@ -1,5 +1,6 @@
-// Relay-style connections: edges { cursor node }, pageInfo, totalCount, with opaque cursors.
-import { Field, Int, ObjectType, type ClassType } from 'type-graphql';
+// Relay-style connections: edges { cursor node }, pageInfo, totalCount, with opaque cursors. The total is counted
+// only when a client selects it: on a long table that costs a scan of every match.
+import { Field, FieldResolver, Int, ObjectType, Resolver, Root, type ClassType } from 'type-graphql';
 import { ApiError } from '../errors/ApiError';
 
 export const DEFAULT_PAGE_SIZE = 20;
@@ -17,9 +18,11 @@ export class PageInfo {
 export interface Connection<Node> {
   edges: { cursor: string; node: Node }[];
   pageInfo: PageInfo;
-  totalCount: number;
+  /** Counts every match; called only when `totalCount` is selected. */
+  countAll(): Promise<number>;
 }
 
+/** The connection type of `nodeType`, and the resolver of its `totalCount` (list it with the schema's resolvers). */
 export function ConnectionType<Node extends object>(nodeType: ClassType<Node>, name: string) {
   @ObjectType(`${name}Edge`)
   class Edge {
@@ -31,17 +34,22 @@ export function ConnectionType<Node extends object>(nodeType: ClassType<Node>, n
   }
 
   @ObjectType(`${name}Connection`)
-  class ConnectionClass implements Connection<Node> {
+  class ConnectionClass {
     @Field(() => [Edge])
     edges!: Edge[];
 
     @Field(() => PageInfo)
     pageInfo!: PageInfo;
-
-    @Field(() => Int, { description: 'All matching items, on every page.' })
-    totalCount!: number;
   }
-  return ConnectionClass;
+
+  @Resolver(() => ConnectionClass)
+  class TotalCountResolver {
+    @FieldResolver(() => Int, { description: 'All matching items, on every page.' })
+    totalCount(@Root() connection: Connection<Node>): Promise<number> {
+      return connection.countAll();
+    }
+  }
+  return { Connection: ConnectionClass, TotalCountResolver };
 }
 
 /** `first` defaults to DEFAULT_PAGE_SIZE and may not exceed MAX_PAGE_SIZE. */
@@ -72,7 +80,7 @@ export function decodeCursor<Position>(cursor: string, isPosition: (value: unkno
 export function toConnection<Row, Node>(
   rows: Row[],
   limit: number,
-  totalCount: number,
+  countAll: () => Promise<number>,
   cursorOf: (row: Row) => string,
   nodeOf: (row: Row) => Node,
 ): Connection<Node> {
@@ -81,6 +89,6 @@ export function toConnection<Row, Node>(
   return {
     edges,
     pageInfo: { hasNextPage: rows.length > limit, endCursor: edges.at(-1)?.cursor ?? null },
-    totalCount,
+    countAll,
   };
 }

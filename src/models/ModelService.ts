@@ -1,56 +1,88 @@
-// The proxy's model-management rules: add, update, patch, delete and read model deployments.
-// Every mutation runs in one transaction with the model row locked; the audit rows are written by
-// the unit of work (audit/AuditSubscriber) inside that same transaction.
+// The proxy's model-management rules: add, update, patch, delete and read model deployments, for one request's
+// caller. Every row is checked with the request's AccessGuard; every mutation runs in one transaction with the model
+// row locked, and the unit of work writes its audit rows (audit/AuditSubscriber) and re-checks every model it
+// changes (ModelChangeGuard) inside that same transaction.
 import { randomUUID } from 'node:crypto';
-import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { AccessGuard } from '../access/AccessGuard';
+import { AuthRule } from '../access/accessRules';
+import { UNDETERMINED_TEAM, type OwnerTeam } from '../access/TeamScope';
 import { auditedTransaction } from '../audit/auditedTransaction';
-import { AuthRule, assertTeamAllowed, canSeeModelOfTeam } from '../auth/accessRules';
-import type { AuthenticatedPrincipal } from '../auth/Principal';
 import type { ConfigModel } from '../config/configFileModels';
 import { encryptLitellmParams } from '../crypto/secretBox';
 import type { JsonObject } from '../database/entities/columns';
 import { ProxyModel } from '../database/entities/ProxyModel';
-import { hydrateForReading } from '../database/hydrateForReading';
-import { TABLES } from '../database/tables';
+import { storedJsonObject, UNDECODABLE } from '../database/types/storedJson';
+import { isoTimestamp } from '../database/utcTimestamps';
 import { ApiError } from '../errors/ApiError';
-import type { Services } from '../services';
+import type { AppServices } from '../graphql/context';
+import { decodeCursor, encodeCursor, pageSize, toConnection, type Connection } from '../graphql/connection';
+import { attachModelToTeam, detachModelFromTeam, lockTeamsInOrder, publicNameOf, TEAM_PUBLIC_NAME_KEY, teamModelStoredName } from '../teams/teamModels';
 import { mergeWhereNullKeeps, mergeWhereNullRemoves } from './mergePatch';
-import type { AddModelInput, PatchModelInput, UpdateModelInput } from './model.input';
-import { ModelNode, ModelSource } from './model.type';
-import { attachModelToTeam, detachModelFromTeam, lockTeamsInOrder, publicNameOf, TEAM_PUBLIC_NAME_KEY, teamIdOf, teamModelStoredName } from './teamModels';
-import { validateAddModelInput, validatePatchModelInput, validateUpdateModelInput, requireIdentifier } from './validateModelInput';
-import { readRows } from '../database/readRows';
+import type { AddModelInput, ModelFilter, PatchModelInput, UpdateModelInput } from './model.input';
+import { configModelNode, ModelNode, ModelSource, storedModelNode } from './model.type';
+import { ModelRepository, type StoredModelFilter } from './ModelRepository';
+import { ownerTeamOfModelInfo } from './ownerTeam';
+import { requireIdentifier, validateAddModelInput, validateModelFilter, validatePatchModelInput, validateUpdateModelInput } from './validateModelInput';
+
+/** Position in `models`: config-file models first (in file order), then database models by (created_at, model_id). */
+type ModelCursor = { config: number } | { createdAt: string; id: string };
 
 export class ModelService {
+  private readonly models: ModelRepository;
+
   constructor(
     private readonly em: EntityManager,
-    private readonly services: Services,
-  ) {}
+    private readonly services: AppServices,
+    private readonly access: AccessGuard,
+  ) {
+    this.models = new ModelRepository(em, services.schema);
+  }
 
   /** A model the caller may see, from the database or the config file; null otherwise. */
-  async findVisible(principal: AuthenticatedPrincipal, rawId: string): Promise<ModelNode | null> {
+  async findVisible(rawId: string): Promise<ModelNode | null> {
     const id = requireIdentifier(rawId, 'id');
     const configModel = this.findConfigModel(id);
-    const node = configModel ? configModelNode(configModel) : await this.findStored(id);
-    return node && canSeeModelOfTeam(principal, node.teamId) ? node : null;
+    const stored = configModel ? null : await this.models.findById(id);
+    const node = configModel ? configModelNode(configModel) : stored && storedModelNode(stored);
+    return node && this.access.allows(AuthRule.MODEL_VIEWER, node.ownerTeam) ? node : null;
   }
 
-  async findStored(id: string): Promise<ModelNode | null> {
-    // A plain read: nothing here is changed, so the row skips the unit of work (see hydrateForReading).
-    const [row] = await readRows(this.em, `SELECT * FROM "${TABLES.proxyModel}" WHERE model_id = ?`, [id]);
-    return row ? storedModelNode(hydrateForReading(this.em, ProxyModel, row)) : null;
+  /** The `models` query: config-file models, then database models, keyset-paginated, within the caller's scope. */
+  async list(filter: ModelFilter | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<Connection<ModelNode>> {
+    validateModelFilter(filter);
+    const limit = pageSize(first);
+    const cursor = after ? decodeCursor(after, isModelCursor) : undefined;
+    const scope = this.access.scope(AuthRule.MODEL_VIEWER);
+
+    const configNodes = filter?.source === ModelSource.DB ? [] : this.matchingConfigModels(filter);
+    const configStart = cursor && 'config' in cursor ? cursor.config + 1 : cursor ? configNodes.length : 0;
+    const configPage = configNodes.slice(configStart, configStart + limit + 1);
+
+    const wantsStored = filter?.source !== ModelSource.CONFIG;
+    const storedFilter: StoredModelFilter = { teamId: filter?.teamId ?? undefined, publicName: filter?.modelName ?? undefined };
+    const storedRoom = Math.max(limit + 1 - configPage.length, 0);
+    const storedAfter = cursor && 'createdAt' in cursor ? { createdAt: new Date(cursor.createdAt), modelId: cursor.id } : undefined;
+    const storedPage = wantsStored && storedRoom > 0 ? await this.models.page(scope, storedFilter, storedAfter, storedRoom) : [];
+
+    const items: { node: ModelNode; cursor: ModelCursor }[] = [
+      ...configPage.map(({ node, index }) => ({ node, cursor: { config: index } })),
+      ...storedPage.map((model) => ({ node: storedModelNode(model), cursor: { createdAt: isoTimestamp(model.createdAt), id: model.modelId } })),
+    ];
+    const countAll = async () => configNodes.length + (wantsStored ? await this.models.count(scope, storedFilter) : 0);
+    return toConnection(items, limit, countAll, (item) => encodeCursor(item.cursor), (item) => item.node);
   }
 
-  async add(principal: AuthenticatedPrincipal, input: AddModelInput): Promise<ModelNode> {
+  async add(input: AddModelInput): Promise<ModelNode> {
     const newModel = validateAddModelInput(input);
-    assertTeamAllowed(principal, AuthRule.MODEL_MANAGER, newModel.teamId);
+    this.access.assert(AuthRule.MODEL_MANAGER, newModel.teamId);
     const id = newModel.id ?? randomUUID();
     if (this.findConfigModel(id)) throw ApiError.conflict(`A model with id ${JSON.stringify(id)} is already defined in the config file.`);
     const encrypted = encryptLitellmParams(newModel.litellmParams, this.services.encryptionKey);
-    const actor = principal.userId;
+    const actor = this.access.principal.userId;
     try {
-      const model = await this.inTransaction(principal, async (em) => {
+      const model = await this.inTransaction(async (em) => {
         // No look-up first: the primary key refuses a duplicate and the catch below turns it into CONFLICT.
         let modelName = newModel.modelName;
         const modelInfo: JsonObject = { ...newModel.modelInfo, id };
@@ -69,15 +101,15 @@ export class ModelService {
   }
 
   /** POST /model/update: only litellm_params change; null values keep what is stored. */
-  async update(principal: AuthenticatedPrincipal, input: UpdateModelInput): Promise<ModelNode> {
+  async update(input: UpdateModelInput): Promise<ModelNode> {
     const { id, litellmParams } = validateUpdateModelInput(input);
-    const model = await this.inTransaction(principal, async (em) => {
-      const model = await this.lockForChange(em, principal, id);
+    const model = await this.inTransaction(async (em) => {
+      const model = await this.lockForChange(em, id);
       const incoming = encryptLitellmParams(litellmParams, this.services.encryptionKey);
       const merged = mergeWhereNullKeeps(model.litellmParams, incoming);
       if (!sameJson(merged, model.litellmParams)) {
         model.litellmParams = merged;
-        touch(model, principal.userId);
+        this.touch(model);
       }
       return model;
     });
@@ -85,18 +117,19 @@ export class ModelService {
   }
 
   /** PATCH /model/{id}/update: modelName, litellmParams and modelInfo key by key; null removes a key. */
-  async patch(principal: AuthenticatedPrincipal, rawId: string, rawPatch: PatchModelInput): Promise<ModelNode> {
+  async patch(rawId: string, rawPatch: PatchModelInput): Promise<ModelNode> {
     const id = requireIdentifier(rawId, 'id');
     const patch = validatePatchModelInput(rawPatch);
-    const model = await this.inTransaction(principal, async (em) => {
-      const model = await this.lockForChange(em, principal, id);
+    const actor = this.access.principal.userId;
+    const model = await this.inTransaction(async (em) => {
+      const model = await this.lockForChange(em, id);
       const before = { modelName: model.modelName, modelInfo: model.modelInfo ?? {} };
-      const oldTeam = teamIdOf(before.modelInfo);
+      const oldTeam = ownerTeamOfModelInfo(before.modelInfo);
       const oldPublicName = publicNameOf(before.modelName, before.modelInfo);
 
       let modelInfo = patch.modelInfo ? mergeWhereNullRemoves(before.modelInfo, patch.modelInfo) : before.modelInfo;
-      const newTeam = teamIdOf(modelInfo);
-      if (newTeam !== oldTeam) assertTeamAllowed(principal, AuthRule.MODEL_MANAGER, newTeam);
+      const newTeam = ownerTeamOfModelInfo(modelInfo);
+      if (newTeam !== oldTeam) this.access.assert(AuthRule.MODEL_MANAGER, newTeam);
       let modelName = before.modelName;
       if (patch.modelName !== undefined) {
         // A team model's visible name is its public name; the stored name stays unique.
@@ -111,10 +144,10 @@ export class ModelService {
       // A move in the opposite direction at the same time would otherwise lock the two teams the other way round.
       if (oldTeam && newTeam && oldTeam !== newTeam) await lockTeamsInOrder(em, [oldTeam, newTeam]);
       if (oldTeam && (oldTeam !== newTeam || oldPublicName !== newPublicName)) {
-        await detachModelFromTeam(em, oldTeam, { modelId: id, publicName: oldPublicName, storedName: before.modelName }, principal.userId);
+        await this.detach(em, id, oldTeam, oldPublicName, before.modelName);
       }
       if (newTeam && (oldTeam !== newTeam || oldPublicName !== newPublicName)) {
-        await attachModelToTeam(em, newTeam, newPublicName, modelName, principal.userId);
+        await attachModelToTeam(em, newTeam, newPublicName, modelName, actor);
       }
       const litellmParams = patch.litellmParams
         ? mergeWhereNullRemoves(model.litellmParams, encryptLitellmParams(patch.litellmParams, this.services.encryptionKey))
@@ -123,7 +156,7 @@ export class ModelService {
       const changed = modelName !== model.modelName || !sameJson(modelInfo, before.modelInfo) || !sameJson(litellmParams, model.litellmParams);
       if (changed) {
         Object.assign(model, { modelName, modelInfo, litellmParams });
-        touch(model, principal.userId);
+        this.touch(model);
       }
       return model;
     });
@@ -131,86 +164,91 @@ export class ModelService {
   }
 
   /** POST /model/delete: removes the row; a team model also leaves its team's aliases and models. */
-  async delete(principal: AuthenticatedPrincipal, rawId: string): Promise<ModelNode> {
+  async delete(rawId: string): Promise<ModelNode> {
     const id = requireIdentifier(rawId, 'id');
     let deleted: ModelNode | undefined;
-    await this.inTransaction(principal, async (em) => {
-      const model = await this.lockForChange(em, principal, id);
+    await this.inTransaction(async (em) => {
+      const model = await this.lockForChange(em, id);
       deleted = storedModelNode(model);
-      if (deleted.teamId) {
-        await detachModelFromTeam(em, deleted.teamId, { modelId: id, publicName: deleted.publicModelName, storedName: model.modelName }, principal.userId);
-      }
+      if (deleted.teamId) await this.detach(em, id, deleted.teamId, deleted.publicModelName, model.modelName);
       em.remove(model);
     });
     return deleted!;
   }
 
-  /** Locks the row (SELECT ... FOR UPDATE) so concurrent changes apply one after the other. */
-  private async lockForChange(em: EntityManager, principal: AuthenticatedPrincipal, id: string): Promise<ProxyModel> {
-    const model = await em.findOne(ProxyModel, { modelId: id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+  /** Locks the row in `em`'s transaction; a model the caller may not see is reported as missing. */
+  private async lockForChange(em: EntityManager, id: string): Promise<ProxyModel> {
+    const model = await this.models.lockForChange(em, id);
     if (!model) {
       const configModel = this.findConfigModel(id);
-      if (configModel && canSeeModelOfTeam(principal, teamIdOf(configModel.modelInfo))) {
+      if (configModel && this.access.allows(AuthRule.MODEL_VIEWER, ownerTeamOfModelInfo(configModel.modelInfo))) {
         throw ApiError.badInput(`Model ${JSON.stringify(id)} is defined in the config file ${this.services.configFile} and cannot be changed through the API.`);
       }
       throw ApiError.notFound('Model', id);
     }
-    const teamId = teamIdOf(model.modelInfo);
+    const owner = ownerTeamOfModelInfo(model.modelInfo);
     // A hidden model is reported as missing, so its existence is not revealed.
-    if (!canSeeModelOfTeam(principal, teamId)) throw ApiError.notFound('Model', id);
-    assertTeamAllowed(principal, AuthRule.MODEL_MANAGER, teamId);
+    if (!this.access.allows(AuthRule.MODEL_VIEWER, owner)) throw ApiError.notFound('Model', id);
+    this.access.assert(AuthRule.MODEL_MANAGER, owner);
+    const damage = storedDamage(model, owner);
+    if (damage) throw ApiError.badInput(`Model ${JSON.stringify(id)} cannot be changed: its stored ${damage}. It needs repair in the database first.`);
     return model;
   }
 
-  private inTransaction<T>(principal: AuthenticatedPrincipal, work: (em: EntityManager) => Promise<T>): Promise<T> {
-    return auditedTransaction(this.em, principal, work);
+  private detach(em: EntityManager, modelId: string, teamId: string, publicName: string, storedName: string): Promise<void> {
+    const findSuccessor = () => this.models.latestOtherWithPublicName(em, teamId, publicName, modelId);
+    return detachModelFromTeam(em, teamId, { publicName, storedName }, findSuccessor, this.access.principal.userId);
+  }
+
+  private touch(model: ProxyModel): void {
+    model.updatedBy = this.access.principal.userId;
+    model.updatedAt = new Date();
+  }
+
+  private inTransaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    return auditedTransaction(this.em, this.access, work);
   }
 
   private findConfigModel(id: string): ConfigModel | undefined {
     return this.services.configModels.find((model) => model.id === id);
   }
+
+  private matchingConfigModels(filter: ModelFilter | null | undefined): { node: ModelNode; index: number }[] {
+    const needle = filter?.modelName?.toLowerCase();
+    return this.services.configModels
+      .map((model, index) => ({ node: configModelNode(model), index }))
+      .filter(({ node }) => this.access.allows(AuthRule.MODEL_VIEWER, node.ownerTeam))
+      .filter(({ node }) => !filter?.teamId || node.teamId === filter.teamId)
+      .filter(({ node }) => !needle || node.publicModelName.toLowerCase().includes(needle));
+  }
+}
+
+/** What makes a stored row unsafe to change (a merge over it would write garbage back), or undefined. */
+function storedDamage(model: ProxyModel, owner: OwnerTeam): string | undefined {
+  if (storedJsonObject(model.litellmParams) === UNDECODABLE) return 'litellm_params is not a JSON object';
+  if (storedJsonObject(model.modelInfo) === UNDECODABLE) return 'model_info is not a JSON object';
+  if (owner === UNDETERMINED_TEAM) return 'model_info.team_id is not a team id';
+  return undefined;
 }
 
 function duplicateId(id: string): ApiError {
   return ApiError.conflict(`A model with id ${JSON.stringify(id)} already exists.`);
 }
 
-function touch(model: ProxyModel, userId: string): void {
-  model.updatedBy = userId;
-  model.updatedAt = new Date();
-}
-
 function sameJson(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-// Nodes are instances of their GraphQL class: type-graphql hands a field resolver's @Root() over as is
-// then, where it would copy a plain object into a new instance on every field of every row.
-export function storedModelNode(model: ProxyModel): ModelNode {
-  const modelInfo = model.modelInfo ?? {};
-  return Object.assign(new ModelNode(), {
-    id: model.modelId,
-    modelName: model.modelName,
-    publicModelName: publicNameOf(model.modelName, modelInfo),
-    source: ModelSource.DB,
-    teamId: teamIdOf(modelInfo),
-    createdAt: model.createdAt,
-    createdBy: model.createdBy,
-    updatedAt: model.updatedAt,
-    updatedBy: model.updatedBy,
-    storedLitellmParams: model.litellmParams,
-    storedModelInfo: modelInfo,
-  });
+/** Exactly what encodeCursor writes: a config position, or a UTC ISO timestamp and an id the database can compare. */
+function isModelCursor(value: unknown): value is ModelCursor {
+  if (typeof value !== 'object' || value === null) return false;
+  const cursor = value as Record<string, unknown>;
+  if ('config' in cursor) return Number.isSafeInteger(cursor.config) && (cursor.config as number) >= 0;
+  return isIsoTimestamp(cursor.createdAt) && typeof cursor.id === 'string' && !cursor.id.includes('\u0000');
 }
 
-export function configModelNode(model: ConfigModel): ModelNode {
-  return Object.assign(new ModelNode(), {
-    id: model.id,
-    modelName: model.modelName,
-    publicModelName: publicNameOf(model.modelName, model.modelInfo),
-    source: ModelSource.CONFIG,
-    teamId: teamIdOf(model.modelInfo),
-    storedLitellmParams: model.litellmParams,
-    storedModelInfo: model.modelInfo,
-  });
+function isIsoTimestamp(value: unknown): value is string {
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(value)) return false;
+  const time = Date.parse(value);
+  return !Number.isNaN(time) && new Date(time).toISOString() === value;
 }

@@ -1,50 +1,61 @@
 // GraphQL for model deployments: translates to ModelService calls and back.
+import DataLoader from 'dataloader';
 import { GraphQLJSON } from 'graphql-scalars';
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { Auth } from '../auth/Auth';
-import { AuthRule, requireAuthenticated } from '../auth/accessRules';
+import { accessOf } from '../access/AccessGuard';
+import { Auth } from '../access/Auth';
+import { AuthRule } from '../access/accessRules';
 import { maskSecrets } from '../crypto/maskSecrets';
+import { UNDECODABLE } from '../database/types/storedJson';
 import { ConnectionType } from '../graphql/connection';
 import type { ApiContext } from '../graphql/context';
+import type { LoaderFactory } from '../graphql/requestLoaders';
 import { TeamNode } from '../teams/team.type';
+import { teamById } from '../teams/TeamRepository';
 import { teamNode } from '../teams/teamNode';
 import { AddModelInput, ModelFilter, PatchModelInput, UpdateModelInput } from './model.input';
 import { DeleteModelPayload, ModelNode, ModelSource } from './model.type';
-import { listModels } from './listModels';
+import { ModelRepository, type StoredModel } from './ModelRepository';
 import { ModelService } from './ModelService';
 import { presentLitellmParams } from './presentLitellmParams';
 
-const ModelConnection = ConnectionType(ModelNode, 'Model');
+export const { Connection: ModelConnection, TotalCountResolver: ModelConnectionTotalCount } = ConnectionType(ModelNode, 'Model');
+
+/** Database models by id, batched per request (AuditLog.model). */
+export const storedModelById: LoaderFactory<string, StoredModel | null> = (context) => {
+  const models = new ModelRepository(context.em, context.services.schema);
+  return new DataLoader((ids) => models.findByIds(ids));
+};
 
 @Resolver(() => ModelNode)
 export class ModelResolver {
   @Query(() => ModelNode, { nullable: true, description: 'Null when there is no such model or the caller may not see it.' })
-  @Auth({ rule: AuthRule.AUTHENTICATED })
+  @Auth({ rule: AuthRule.MODEL_VIEWER })
   model(@Arg('id', () => ID) id: string, @Ctx() context: ApiContext): Promise<ModelNode | null> {
-    return service(context).findVisible(requireAuthenticated(context.principal), id);
+    return service(context).findVisible(id);
   }
 
   @Query(() => ModelConnection, { description: 'Database and config-file models the caller may see.' })
-  @Auth({ rule: AuthRule.AUTHENTICATED })
+  @Auth({ rule: AuthRule.MODEL_VIEWER })
   models(
     @Ctx() context: ApiContext,
     @Arg('filter', () => ModelFilter, { nullable: true }) filter?: ModelFilter,
     @Arg('first', () => Int, { nullable: true }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
   ) {
-    return listModels(context.em, context.services.configModels, requireAuthenticated(context.principal), filter, first, after);
+    return service(context).list(filter, first, after);
   }
 
   @Mutation(() => ModelNode, { description: 'POST /model/new' })
   @Auth({ rule: AuthRule.MODEL_MANAGER })
   addModel(@Arg('input', () => AddModelInput) input: AddModelInput, @Ctx() context: ApiContext): Promise<ModelNode> {
-    return service(context).add(requireAuthenticated(context.principal), input);
+    return service(context).add(input);
   }
 
   @Mutation(() => ModelNode, { description: 'POST /model/update' })
   @Auth({ rule: AuthRule.MODEL_MANAGER })
   updateModel(@Arg('input', () => UpdateModelInput) input: UpdateModelInput, @Ctx() context: ApiContext): Promise<ModelNode> {
-    return service(context).update(requireAuthenticated(context.principal), input);
+    return service(context).update(input);
   }
 
   @Mutation(() => ModelNode, { description: 'PATCH /model/{id}/update' })
@@ -54,35 +65,36 @@ export class ModelResolver {
     @Arg('patch', () => PatchModelInput) patch: PatchModelInput,
     @Ctx() context: ApiContext,
   ): Promise<ModelNode> {
-    return service(context).patch(requireAuthenticated(context.principal), id, patch);
+    return service(context).patch(id, patch);
   }
 
   @Mutation(() => DeleteModelPayload, { description: 'POST /model/delete' })
   @Auth({ rule: AuthRule.MODEL_MANAGER })
   async deleteModel(@Arg('id', () => ID) id: string, @Ctx() context: ApiContext): Promise<DeleteModelPayload> {
-    const model = await service(context).delete(requireAuthenticated(context.principal), id);
+    const model = await service(context).delete(id);
     return { id: model.id, message: `Model ${model.id} deleted.`, model };
   }
 
   @FieldResolver(() => GraphQLJSON, { nullable: true, description: 'Decrypted, with every secret masked.' })
   @Auth({ rule: AuthRule.TEAM_MEMBER })
   litellmParams(@Root() model: ModelNode, @Ctx() { services }: ApiContext): unknown {
+    if (model.storedLitellmParams === UNDECODABLE) return null;
     return presentLitellmParams(model.storedLitellmParams, services.encryptionKey, model.source === ModelSource.DB);
   }
 
   @FieldResolver(() => GraphQLJSON, { nullable: true })
   modelInfo(@Root() model: ModelNode): unknown {
-    return maskSecrets(model.storedModelInfo);
+    return model.storedModelInfo === UNDECODABLE ? null : maskSecrets(model.storedModelInfo);
   }
 
   @FieldResolver(() => TeamNode, { nullable: true })
-  async team(@Root() model: ModelNode, @Ctx() { loaders }: ApiContext): Promise<TeamNode | null> {
+  async team(@Root() model: ModelNode, @Ctx() context: ApiContext): Promise<TeamNode | null> {
     if (!model.teamId) return null;
-    const team = await loaders.teamById.load(model.teamId);
+    const team = await context.loaders.get(teamById).load(model.teamId);
     return team ? teamNode(team) : null;
   }
 }
 
 function service(context: ApiContext): ModelService {
-  return new ModelService(context.em, context.services);
+  return new ModelService(context.em, context.services, accessOf(context));
 }

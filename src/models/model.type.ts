@@ -1,7 +1,12 @@
-// The GraphQL shape of a model deployment, from the database or from the config file.
+// The GraphQL shape of a model deployment, from the database or from the config file, and the builders of its nodes.
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
-import type { JsonObject } from '../database/entities/columns';
-import type { TeamOwned } from '../auth/Auth';
+import type { TeamOwned } from '../access/Auth';
+import { UNDETERMINED_TEAM, type OwnerTeam } from '../access/TeamScope';
+import type { ConfigModel } from '../config/configFileModels';
+import { storedJsonObject, UNDECODABLE, type JsonObject } from '../database/types/storedJson';
+import { publicNameOf } from '../teams/teamModels';
+import { ownerTeamOfModelInfo } from './ownerTeam';
+import type { StoredModel } from './ModelRepository';
 
 export enum ModelSource {
   DB = 'DB',
@@ -26,6 +31,9 @@ export class ModelNode implements TeamOwned {
   @Field(() => ID, { nullable: true })
   teamId!: string | null;
 
+  /** The team the access rules see: teamId, or UNDETERMINED_TEAM for a model_info that does not say clearly. */
+  ownerTeam!: OwnerTeam;
+
   @Field(() => Date, { nullable: true })
   createdAt?: Date | null;
 
@@ -38,11 +46,11 @@ export class ModelNode implements TeamOwned {
   @Field(() => String, { nullable: true })
   updatedBy?: string | null;
 
-  /** litellm_params as stored: ciphertext strings for DB models, plaintext for config models. */
-  storedLitellmParams!: JsonObject;
+  /** litellm_params as stored: ciphertext strings for DB models, plaintext for config models; UNDECODABLE when not a JSON object. */
+  storedLitellmParams!: JsonObject | typeof UNDECODABLE;
 
-  /** model_info as stored (never encrypted). */
-  storedModelInfo!: JsonObject;
+  /** model_info as stored (never encrypted); UNDECODABLE when not a JSON object. */
+  storedModelInfo!: JsonObject | typeof UNDECODABLE;
 }
 
 @ObjectType('DeleteModelPayload')
@@ -55,4 +63,42 @@ export class DeleteModelPayload {
 
   @Field(() => ModelNode, { description: 'The model as it was just before it was deleted.' })
   model!: ModelNode;
+}
+
+/** A row as read or written: StoredModel, or the ProxyModel entity a mutation just changed. */
+type StoredModelShape = Omit<StoredModel, 'blocked' | 'modelInfo'> & { modelInfo?: unknown };
+
+// Nodes are instances of their GraphQL class: type-graphql hands a field resolver's @Root() over as is
+// then, where it would copy a plain object into a new instance on every field of every row.
+export function storedModelNode(model: StoredModelShape): ModelNode {
+  const modelInfo = storedJsonObject(model.modelInfo) ?? {};
+  const ownerTeam = ownerTeamOfModelInfo(model.modelInfo);
+  return Object.assign(new ModelNode(), {
+    id: model.modelId,
+    modelName: model.modelName,
+    publicModelName: modelInfo === UNDECODABLE ? model.modelName : publicNameOf(model.modelName, modelInfo),
+    source: ModelSource.DB,
+    teamId: ownerTeam === UNDETERMINED_TEAM ? null : ownerTeam,
+    ownerTeam,
+    createdAt: model.createdAt,
+    createdBy: model.createdBy,
+    updatedAt: model.updatedAt,
+    updatedBy: model.updatedBy,
+    storedLitellmParams: storedJsonObject(model.litellmParams) ?? {},
+    storedModelInfo: modelInfo,
+  });
+}
+
+export function configModelNode(model: ConfigModel): ModelNode {
+  const ownerTeam = ownerTeamOfModelInfo(model.modelInfo);
+  return Object.assign(new ModelNode(), {
+    id: model.id,
+    modelName: model.modelName,
+    publicModelName: publicNameOf(model.modelName, model.modelInfo),
+    source: ModelSource.CONFIG,
+    teamId: ownerTeam === UNDETERMINED_TEAM ? null : ownerTeam,
+    ownerTeam,
+    storedLitellmParams: model.litellmParams,
+    storedModelInfo: model.modelInfo,
+  });
 }

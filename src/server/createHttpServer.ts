@@ -5,8 +5,9 @@ import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { ApiContext } from '../graphql/context';
 import { GRAPHIQL_ASSETS_PATH, isBrowserNavigation, serveGraphiqlAsset, serveGraphiqlPage } from './graphiql/serveGraphiql';
 import { readRequestBody, RequestBodyTooLarge } from './readRequestBody';
+import { REQUEST_TIMEOUT_CODE } from '../errors/errorCodes';
+import { runWithDeadline } from '../request/RequestDeadline';
 import { logRejectedRequest, runInRequestScope } from './requestLog';
-import { REQUEST_TIMEOUT_CODE, runWithDeadline } from './requestTimeout';
 import type { Logger } from './logger';
 
 export const GRAPHQL_PATH = '/graphql';

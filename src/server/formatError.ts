@@ -5,7 +5,8 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { isDatabaseUnavailable } from '../database/databaseUnavailable';
 import { isApiError } from '../errors/ApiError';
-import { REQUEST_TIMEOUT_CODE, RequestDeadlineExceeded } from './requestTimeout';
+import { REQUEST_TIMEOUT_CODE } from '../errors/errorCodes';
+import { RequestDeadlineExceeded } from '../errors/RequestDeadlineExceeded';
 
 export const INTERNAL_ERROR_MESSAGE = 'Internal server error.';
 export const DATABASE_UNAVAILABLE_CODE = 'SERVICE_UNAVAILABLE';

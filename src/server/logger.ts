@@ -2,7 +2,7 @@
 // A developer at a terminal gets pino-pretty's output when it is installed (it is a devDependency).
 import pino, { type DestinationStream, type Logger } from 'pino';
 import { StartupError } from '../errors/StartupError';
-import { currentRequestId } from './requestLog';
+import { currentRequestId } from '../request/RequestScope';
 
 export type { Logger };
 

@@ -5,7 +5,7 @@ import type { ApolloServerPlugin, GraphQLResponse } from '@apollo/server';
 import { getOperationAST, GraphQLError, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import type { ApiContext } from '../graphql/context';
 import type { Logger } from './logger';
-import { currentScope, runInScope } from './requestScope';
+import { currentScope, runInScope } from '../request/RequestScope';
 
 /** Longer client-sent operation names are cut: the log is not a place to store what clients send. */
 export const MAX_LOGGED_OPERATION_NAME_LENGTH = 100;
@@ -28,11 +28,6 @@ export interface RequestLogLine {
 /** Runs the handling of one HTTP request so that its log line can name it and time it. */
 export function runInRequestScope<T>(requestId: string, handle: () => Promise<T>): Promise<T> {
   return runInScope({ requestId, startedAt: performance.now() }, handle);
-}
-
-/** The id of the request being handled, for any log line written while handling it. */
-export function currentRequestId(): string | undefined {
-  return currentScope()?.requestId;
 }
 
 /** Logs a request refused before Apollo saw it (body not JSON, too large). */

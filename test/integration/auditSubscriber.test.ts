@@ -1,8 +1,11 @@
 // The unit of work writes the audit trail: one row per changed row, in the same transaction, or nothing.
 import { randomUUID } from 'node:crypto';
-import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
-import { runAsActor, type AuditActor } from '../../src/audit/auditActor';
-import { UnattributedChangeError } from '../../src/audit/UnattributedChangeError';
+import type { MikroORM, EntityManager } from '@mikro-orm/postgresql';
+import type { AuthenticatedPrincipal } from '../../src/access/Principal';
+import { UserRole } from '../../src/access/UserRole';
+import { createOrm } from '../../src/app/createOrm';
+import { UnattributedChangeError } from '../../src/errors/UnattributedChangeError';
+import { actingAs } from '../../src/request/RequestScope';
 import { hashApiKey } from '../../src/crypto/hashApiKey';
 import { deriveEncryptionKey, encryptLitellmParams } from '../../src/crypto/secretBox';
 import { ProxyModel } from '../../src/database/entities/ProxyModel';
@@ -10,12 +13,18 @@ import { Team } from '../../src/database/entities/Team';
 import { TeamModelAliases } from '../../src/database/entities/TeamModelAliases';
 import { User } from '../../src/database/entities/User';
 import { VerificationToken } from '../../src/database/entities/VerificationToken';
-import { ormOptions } from '../../src/database/ormOptions';
 import { TABLES } from '../../src/database/tables';
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../support/testDatabases';
 
 const MASTER_KEY = 'sk-audit-test-master-key';
-const ACTOR: AuditActor = { userId: 'default_user_id', keyHash: hashApiKey(MASTER_KEY) };
+const ACTOR: AuthenticatedPrincipal = {
+  authenticated: true,
+  userId: 'default_user_id',
+  role: UserRole.PROXY_ADMIN,
+  teamId: null,
+  isTeamAdmin: false,
+  keyHash: hashApiKey(MASTER_KEY),
+};
 const ENCRYPTION_KEY = deriveEncryptionKey(MASTER_KEY);
 const PROVIDER_SECRET = 'sk-provider-secret-0123456789';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -61,7 +70,7 @@ describe.each(testDatabaseKinds())('the audit subscriber on %s', (kind) => {
 
   beforeAll(async () => {
     database = await createTestDatabase(kind);
-    orm = await MikroORM.init(ormOptions({ databaseUrl: database.url, poolSize: database.poolSize }));
+    orm = await createOrm({ databaseUrl: database.url, poolSize: database.poolSize });
     await orm.getMigrator().up();
   });
   afterAll(async () => {
@@ -71,7 +80,7 @@ describe.each(testDatabaseKinds())('the audit subscriber on %s', (kind) => {
 
   // Through the ORM's own pool: PGlite serves one connection at a time.
   const sql = <Row>(text: string, values: unknown[] = []) => orm.em.fork().getConnection().execute<Row[]>(text, values);
-  const asActor = <T>(fn: (em: EntityManager) => Promise<T>) => runAsActor(ACTOR, () => fn(orm.em.fork()));
+  const asActor = <T>(fn: (em: EntityManager) => Promise<T>) => actingAs(ACTOR, () => fn(orm.em.fork()));
   const auditRowsOf = (objectId: string) =>
     sql<AuditRow>(`select * from "${TABLES.auditLog}" where object_id = ? order by updated_at, id`, [objectId]);
   const countRows = async (table: string) => Number((await sql<{ count: string }>(`select count(*) as count from "${table}"`))[0].count);

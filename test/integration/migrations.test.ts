@@ -5,6 +5,7 @@ import { Team } from '../../src/database/entities/Team';
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../support/testDatabases';
 import { serverForEachFile, startTestServer, type TestServer } from '../support/testServer';
 import { proxySchemaFixture } from '../support/proxySchemas';
+import { MIGRATIONS } from '../../src/database/migrations';
 
 const PROXY_TABLE_NAMES = [
   'LiteLLM_ProxyModelTable',
@@ -181,7 +182,7 @@ describe.each(testDatabaseKinds())('migrations on %s', (kind) => {
       const migrator = server.app.orm.getMigrator();
       expect(await migrator.getPendingMigrations()).toEqual([]);
       expect(await migrator.up()).toEqual([]);
-      expect(await migrator.getExecutedMigrations()).toHaveLength(2);
+      expect(await migrator.getExecutedMigrations()).toHaveLength(MIGRATIONS.length);
       expect(await snapshot(serverSql)).toEqual(after);
     });
   });

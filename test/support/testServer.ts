@@ -3,7 +3,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { mkdtempSync } from 'node:fs';
-import { startApp, type RunningApp } from '../../src/app';
+import { startApp, type RunningApp } from '../../src/app/startApp';
 import { loadSettings, type Settings } from '../../src/config/settings';
 import { createLogger } from '../../src/server/logger';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from './testDatabases';

@@ -2,7 +2,7 @@
 // committed whole before the deadline or rolls back whole: never half-applied, never committed after the answer.
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { REQUEST_TIMEOUT_CODE } from '../../../src/server/requestTimeout';
+import { REQUEST_TIMEOUT_CODE } from '../../../src/errors/errorCodes';
 import { TABLES } from '../../../src/database/tables';
 import { addModel } from '../../support/fixtures';
 import { createTestDatabase, type TestDatabase } from '../../support/testDatabases';

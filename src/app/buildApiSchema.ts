@@ -1,0 +1,39 @@
+// Builds the executable schema from the resolvers; the same schema is printed to schema.graphql.
+import 'reflect-metadata';
+import { printSchemaWithDirectives } from '@graphql-tools/utils';
+import type { GraphQLSchema } from 'graphql';
+import { JSONResolver } from 'graphql-scalars';
+import { buildSchemaSync, type NonEmptyArray } from 'type-graphql';
+import { enforceAuthDirectives, withAuthDirective } from '../access/Auth';
+import { PrincipalResolver } from '../access/principal.resolver';
+import { AdminResolver } from '../admin/admin.resolver';
+import { AuditLogConnectionTotalCount, AuditLogResolver, ModelHistoryResolver } from '../audit/auditLog.resolver';
+import { DateTimeScalar } from '../graphql/scalars/DateTime';
+import { ModelConnectionTotalCount, ModelResolver } from '../models/model.resolver';
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+const RESOLVERS: NonEmptyArray<Function> = [
+  PrincipalResolver,
+  ModelResolver,
+  ModelConnectionTotalCount,
+  ModelHistoryResolver,
+  AuditLogResolver,
+  AuditLogConnectionTotalCount,
+  AdminResolver,
+];
+
+export function buildApiSchema(): GraphQLSchema {
+  return enforceAuthDirectives(
+    withAuthDirective(
+      buildSchemaSync({
+        resolvers: RESOLVERS,
+        scalarsMap: [{ type: Date, scalar: DateTimeScalar }, { type: Object, scalar: JSONResolver }],
+        validate: false,
+      }),
+    ),
+  );
+}
+
+export function printApiSchema(schema: GraphQLSchema = buildApiSchema()): string {
+  return `${printSchemaWithDirectives(schema).trim()}\n`;
+}

@@ -1,0 +1,211 @@
+// The composition root: database, ORM, migrations, GraphQL and HTTP, started and stopped in order.
+import 'reflect-metadata';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { AccessGuard } from '../access/AccessGuard';
+import { KeyRepository } from '../access/KeyRepository';
+import { loadOrCreateMasterKey } from '../access/masterKeyFile';
+import { extractApiKey, resolvePrincipal } from '../access/resolvePrincipal';
+import { ConfigFileError, loadConfigFileModels } from '../config/configFileModels';
+import { redactDatabaseUrl, type Settings } from '../config/settings';
+import { hashApiKey } from '../crypto/hashApiKey';
+import { deriveEncryptionKey } from '../crypto/secretBox';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from '../database/embedded/EmbeddedDatabase';
+import type { OrmOptionsInput } from '../database/ormOptions';
+import { readDatabaseTables } from '../database/schema/DatabaseTables';
+import { schemaFactsOf, type SchemaFacts } from '../database/schema/SchemaFacts';
+import { StartupError } from '../errors/StartupError';
+import type { ApiContext, AppServices } from '../graphql/context';
+import { RequestLoaders } from '../graphql/requestLoaders';
+import { createHttpServer } from '../server/createHttpServer';
+import { createErrorFormatter } from '../server/formatError';
+import { createInputGuardPlugin } from '../server/inputGuard';
+import type { Logger } from '../server/logger';
+import { queryLimits } from '../server/queryLimits';
+import { createRequestLogPlugin } from '../server/requestLog';
+import { buildApiSchema } from './buildApiSchema';
+import { createOrm } from './createOrm';
+
+export interface RunningApp {
+  url: string;
+  orm: MikroORM;
+  stop(): Promise<void>;
+}
+
+export const READINESS_TIMEOUT_MS = 2000;
+
+export async function startApp(settings: Settings, logger: Logger): Promise<RunningApp> {
+  const configModels = loadConfiguredModels(settings);
+  const embedded = settings.databaseUrl ? undefined : await startEmbeddedDatabase(settings.dataDir);
+  try {
+    const masterKey = settings.masterKey ?? provideMasterKey(settings, embedded);
+    const { orm, schema } = embedded
+      ? await connectAndMigrate({ databaseUrl: embedded.url, poolSize: 1, logger })
+      : await connectAndMigrate({
+          databaseUrl: settings.databaseUrl!,
+          poolSize: settings.databasePoolSize,
+          logger,
+          // A statement outliving its request's deadline is of no use to anyone: PostgreSQL cancels it.
+          statementTimeoutMs: settings.requestTimeoutMs,
+        });
+    // PGlite has no autovacuum: without fresh statistics its planner scans the audit log instead of using its indexes.
+    if (embedded) await orm.em.getConnection().execute('ANALYZE');
+    const services: AppServices = {
+      encryptionKey: deriveEncryptionKey(settings.saltKey ?? masterKey),
+      masterKeyHash: hashApiKey(masterKey),
+      configModels,
+      configFile: settings.configFile,
+      schema,
+    };
+    return await serve(settings, logger, orm, services, embedded);
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
+  }
+}
+
+function loadConfiguredModels(settings: Settings) {
+  if (!settings.configFile) return [];
+  try {
+    return loadConfigFileModels(settings.configFile);
+  } catch (error) {
+    if (error instanceof ConfigFileError) throw new StartupError(error.message);
+    throw error;
+  }
+}
+
+function provideMasterKey(settings: Settings, embedded: EmbeddedDatabase | undefined): string {
+  if (!embedded) {
+    throw StartupError.invalidSetting('LITELLM_MASTER_KEY', 'must be set when DATABASE_URL points at a real database');
+  }
+  const stored = loadOrCreateMasterKey(settings.dataDir);
+  if (stored.generated) {
+    process.stdout.write(
+      `\nGenerated a master key for the embedded database (shown once, kept in ${stored.file}):\n\n  ${stored.key}\n\n`,
+    );
+  }
+  return stored.key;
+}
+
+async function connectAndMigrate(options: OrmOptionsInput): Promise<{ orm: MikroORM; schema: SchemaFacts }> {
+  let orm = await connect(options);
+  try {
+    await orm.getMigrator().up();
+    const schema = schemaFactsOf(await readDatabaseTables((sql) => orm.em.getConnection().execute(sql)));
+    if (schema.modelBlockedColumn) return { orm, schema };
+    // An older proxy's schema: the ORM maps only the columns it has (the migration above cannot have changed that).
+    await orm.close();
+    orm = await connect({ ...options, schemaFacts: schema });
+    return { orm, schema };
+  } catch (error) {
+    await orm.close(true);
+    throw error;
+  }
+}
+
+async function connect(options: OrmOptionsInput): Promise<MikroORM> {
+  try {
+    const orm = await createOrm(options);
+    await orm.em.getConnection().execute('select 1');
+    return orm;
+  } catch (cause) {
+    throw StartupError.databaseUnreachable(redactDatabaseUrl(options.databaseUrl), cause);
+  }
+}
+
+async function serve(
+  settings: Settings,
+  logger: Logger,
+  orm: MikroORM,
+  services: AppServices,
+  embedded: EmbeddedDatabase | undefined,
+): Promise<RunningApp> {
+  let apollo: ApolloServer<ApiContext>;
+  const httpServer = createHttpServer({
+    get apollo() {
+      return apollo;
+    },
+    logger,
+    async createContext(request, requestId) {
+      const header = (name: string) => {
+        const value = request.headers[name];
+        return Array.isArray(value) ? value[0] : value;
+      };
+      // No fork per request: reads go through the repositories' SELECTs, and every change runs in
+      // em.transactional, which forks its own unit of work (bench/RESULTS.md measured the difference).
+      const { em } = orm;
+      const principal = await resolvePrincipal(extractApiKey(header), services.masterKeyHash, new KeyRepository(em));
+      const context: ApiContext = {
+        requestId,
+        principal,
+        access: principal.authenticated ? new AccessGuard(principal) : undefined,
+        em,
+        services,
+        loaders: new RequestLoaders(() => context),
+      };
+      return context;
+    },
+    async checkReadiness() {
+      await withTimeout(orm.em.getConnection().execute('select 1'), READINESS_TIMEOUT_MS);
+    },
+    graphiql: settings.graphiql,
+    requestTimeoutMs: settings.requestTimeoutMs,
+  });
+  const limits = queryLimits();
+  apollo = new ApolloServer<ApiContext>({
+    schema: buildApiSchema(),
+    formatError: createErrorFormatter(logger, !settings.production),
+    includeStacktraceInErrorResponses: false,
+    introspection: !settings.production,
+    csrfPrevention: true,
+    // One operation per HTTP request: a JSON array of operations would multiply every limit below.
+    allowBatchedHttpRequests: false,
+    // No automatic persisted queries: their cache would live in this process's memory, one per instance.
+    persistedQueries: false,
+    validationRules: limits.validationRules,
+    parseOptions: limits.parseOptions,
+    logger,
+    // main.ts owns SIGTERM/SIGINT. Apollo's own handlers would call stop() a second time, concurrently,
+    // and in @apollo/server 5.5.1 a concurrent stop() never resolves: the process would never exit.
+    stopOnTerminationSignals: false,
+    // GraphiQL is served by the HTTP layer (src/server/graphiql), not by Apollo's landing page.
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      // No cache hints are used; the default cache-control plugin would still wrap every field resolver.
+      ApolloServerPluginCacheControlDisabled(),
+      createRequestLogPlugin(logger),
+      ...limits.plugins,
+      createInputGuardPlugin(),
+    ],
+  });
+  await apollo.start();
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(settings.port, settings.host, () => resolve());
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  const url = `http://${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${port}`;
+  return {
+    url,
+    orm,
+    async stop() {
+      await apollo.stop();
+      await orm.close();
+      await embedded?.stop();
+    },
+  };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    promise.then(
+      (value) => (clearTimeout(timer), resolve(value)),
+      (error: unknown) => (clearTimeout(timer), reject(error)),
+    );
+  });
+}

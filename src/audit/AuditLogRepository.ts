@@ -1,0 +1,117 @@
+// All of the audit trail's read SQL: newest first, keyset-paginated on (updated_at, id) so a page costs the same at
+// row 100,000 as at row 100, within the caller's scope. Entries are written by AuditSubscriber only.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { TeamScope } from '../access/TeamScope';
+import { readRows } from '../database/readRows';
+import { sql, table, utcTimestampLiteral, where, type SqlFragment } from '../database/sql';
+import { TABLES } from '../database/tables';
+import { readUtcTimestamp } from '../database/utcTimestamps';
+import { auditVisibilityCondition, MODEL_AUDIT_ENTRY } from './auditVisibility';
+
+/** An audit row as stored: snapshots as the driver reads them (objects, or the strings older proxies wrote). */
+export interface StoredAuditEntry {
+  id: string;
+  action: string;
+  tableName: string;
+  objectId: string;
+  changedBy: string;
+  /** sha256 of the key used. */
+  changedByApiKey: string;
+  beforeValue: unknown;
+  updatedValues: unknown;
+  updatedAt: Date;
+}
+
+/** What `auditLogs` may filter on, besides the caller's scope; timestamps already checked to be storable. */
+export interface StoredAuditFilter {
+  objectId?: string;
+  action?: string;
+  /** LiteLLM_ProxyModelTable also matches the model entries older proxies wrote under LiteLLM_ModelTable. */
+  tableName?: string;
+  changedBy?: string;
+  since?: Date;
+  until?: Date;
+}
+
+export interface StoredAuditPosition {
+  updatedAt: Date;
+  id: string;
+}
+
+interface StoredAuditRow {
+  id: string;
+  action: string;
+  table_name: string;
+  object_id: string;
+  changed_by: string;
+  changed_by_api_key: string;
+  before_value: unknown;
+  updated_values: unknown;
+  updated_at: unknown;
+}
+
+const AUDIT_LOG = table(TABLES.auditLog);
+
+export class AuditLogRepository {
+  constructor(private readonly em: EntityManager) {}
+
+  /** Up to `limit` entries within `scope`, newest first, older than `before`. */
+  async page(scope: TeamScope, filter: StoredAuditFilter, before: StoredAuditPosition | undefined, limit: number): Promise<StoredAuditEntry[]> {
+    const conditions = this.conditions(scope, filter);
+    if (before) conditions.push(sql`(updated_at, id) < (${utcTimestampLiteral(before.updatedAt)}::timestamp, ${before.id})`);
+    const rows = await readRows<StoredAuditRow>(this.em, sql`SELECT * FROM ${AUDIT_LOG} ${where(conditions)} ORDER BY updated_at DESC, id DESC LIMIT ${limit}`);
+    return rows.map(storedAuditEntryOf);
+  }
+
+  async count(scope: TeamScope, filter: StoredAuditFilter): Promise<number> {
+    const [{ count }] = await readRows<{ count: string }>(this.em, sql`SELECT count(*) AS count FROM ${AUDIT_LOG} ${where(this.conditions(scope, filter))}`);
+    return Number(count);
+  }
+
+  async findById(scope: TeamScope, id: string): Promise<StoredAuditEntry | null> {
+    const [row] = await readRows<StoredAuditRow>(this.em, sql`SELECT * FROM ${AUDIT_LOG} ${where([sql`id = ${id}`, ...this.conditions(scope, {})])}`);
+    return row ? storedAuditEntryOf(row) : null;
+  }
+
+  /** The newest `limit` entries of each model within `scope`, in one statement for any number of models. */
+  async latestOfModels(scope: TeamScope, modelIds: readonly string[], limit: number): Promise<StoredAuditEntry[][]> {
+    const conditions = [sql`object_id = ANY(${[...modelIds]}::text[])`, MODEL_AUDIT_ENTRY, ...this.conditions(scope, {})];
+    const rows = await readRows<StoredAuditRow>(
+      this.em,
+      sql`SELECT * FROM (
+            SELECT *, row_number() OVER (PARTITION BY object_id ORDER BY updated_at DESC, id DESC) AS position
+            FROM ${AUDIT_LOG} ${where(conditions)}
+          ) ranked WHERE position <= ${limit} ORDER BY updated_at DESC, id DESC`,
+    );
+    const byModel = new Map<string, StoredAuditEntry[]>(modelIds.map((id) => [id, []]));
+    for (const row of rows) byModel.get(row.object_id)?.push(storedAuditEntryOf(row));
+    return modelIds.map((id) => byModel.get(id) ?? []);
+  }
+
+  private conditions(scope: TeamScope, filter: StoredAuditFilter): SqlFragment[] {
+    const conditions: SqlFragment[] = [];
+    const visibility = auditVisibilityCondition(scope);
+    if (visibility) conditions.push(visibility);
+    if (filter.objectId) conditions.push(sql`object_id = ${filter.objectId}`);
+    if (filter.action) conditions.push(sql`action = ${filter.action}`);
+    if (filter.tableName) conditions.push(filter.tableName === TABLES.proxyModel ? MODEL_AUDIT_ENTRY : sql`table_name = ${filter.tableName}`);
+    if (filter.changedBy) conditions.push(sql`changed_by = ${filter.changedBy}`);
+    if (filter.since) conditions.push(sql`updated_at >= ${utcTimestampLiteral(filter.since)}::timestamp`);
+    if (filter.until) conditions.push(sql`updated_at < ${utcTimestampLiteral(filter.until)}::timestamp`);
+    return conditions;
+  }
+}
+
+function storedAuditEntryOf(row: StoredAuditRow): StoredAuditEntry {
+  return {
+    id: row.id,
+    action: row.action,
+    tableName: row.table_name,
+    objectId: row.object_id,
+    changedBy: row.changed_by,
+    changedByApiKey: row.changed_by_api_key,
+    beforeValue: row.before_value,
+    updatedValues: row.updated_values,
+    updatedAt: readUtcTimestamp(row.updated_at),
+  };
+}

@@ -1,0 +1,85 @@
+// Reads of the audit trail for one request's caller: the filters and cursors of auditLogs, an entry by id, and a
+// model's latest entries, all within the caller's AUDIT_READER scope.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { AccessGuard } from '../access/AccessGuard';
+import { AuthRule } from '../access/accessRules';
+import { isoTimestamp } from '../database/utcTimestamps';
+import { ApiError } from '../errors/ApiError';
+import { decodeCursor, encodeCursor, pageSize, toConnection, type Connection } from '../graphql/connection';
+import type { AuditLogFilter } from './auditLog.input';
+import { auditLogNode, type AuditLogNode } from './auditLog.type';
+import { AuditLogRepository, type StoredAuditFilter } from './AuditLogRepository';
+
+/** The instants a timestamp(3) column can hold; a bound outside them is bad input, not a database error. */
+const EARLIEST_TIMESTAMP = Date.parse('0001-01-01T00:00:00.000Z');
+const LATEST_TIMESTAMP = Date.parse('9999-12-31T23:59:59.999Z');
+
+interface AuditCursor {
+  updatedAt: string;
+  id: string;
+}
+
+export class AuditLogService {
+  private readonly entries: AuditLogRepository;
+
+  constructor(
+    em: EntityManager,
+    private readonly access: AccessGuard,
+  ) {
+    this.entries = new AuditLogRepository(em);
+  }
+
+  async list(filter: AuditLogFilter | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<Connection<AuditLogNode>> {
+    const limit = pageSize(first);
+    const cursor = after ? decodeCursor(after, isAuditCursor) : undefined;
+    const scope = this.access.scope(AuthRule.AUDIT_READER);
+    const storedFilter = storedFilterOf(filter);
+    const before = cursor && { updatedAt: new Date(cursor.updatedAt), id: cursor.id };
+    const rows = await this.entries.page(scope, storedFilter, before, limit + 1);
+    return toConnection(
+      rows.map(auditLogNode),
+      limit,
+      () => this.entries.count(scope, storedFilter),
+      (node) => encodeCursor({ updatedAt: isoTimestamp(node.updatedAt), id: node.id }),
+      (node) => node,
+    );
+  }
+
+  async findVisible(id: string): Promise<AuditLogNode | null> {
+    const entry = await this.entries.findById(this.access.scope(AuthRule.AUDIT_READER), id);
+    return entry && auditLogNode(entry);
+  }
+
+  /** The newest `limit` entries of each model the caller may read, for Model.auditLogs (batched by a loader). */
+  async latestOfModels(modelIds: readonly string[], limit: number): Promise<AuditLogNode[][]> {
+    const entries = await this.entries.latestOfModels(this.access.scope(AuthRule.AUDIT_READER), modelIds, limit);
+    return entries.map((modelEntries) => modelEntries.map(auditLogNode));
+  }
+}
+
+function storedFilterOf(filter: AuditLogFilter | null | undefined): StoredAuditFilter {
+  return {
+    objectId: filter?.objectId ?? undefined,
+    action: filter?.action ?? undefined,
+    tableName: filter?.tableName ?? undefined,
+    changedBy: filter?.changedBy ?? undefined,
+    since: filter?.since ? storableBound(filter.since, 'since') : undefined,
+    until: filter?.until ? storableBound(filter.until, 'until') : undefined,
+  };
+}
+
+function isAuditCursor(value: unknown): value is AuditCursor {
+  if (typeof value !== 'object' || value === null) return false;
+  const cursor = value as Record<string, unknown>;
+  return typeof cursor.updatedAt === 'string' && isStorableInstant(new Date(cursor.updatedAt)) && typeof cursor.id === 'string';
+}
+
+function isStorableInstant(date: Date): boolean {
+  const time = date.getTime();
+  return time >= EARLIEST_TIMESTAMP && time <= LATEST_TIMESTAMP;
+}
+
+function storableBound(date: Date, name: string): Date {
+  if (!isStorableInstant(date)) throw ApiError.badInput(`filter.${name} must be between the years 1 and 9999.`);
+  return date;
+}

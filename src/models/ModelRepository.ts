@@ -1,0 +1,150 @@
+// All of the model aggregate's SQL. Reads are plain SELECTs returning StoredModel rows (a page of 100 models through
+// the ORM's entity factory cost several times as much, bench/RESULTS.md); changes lock and load the entity through
+// the ORM, whose unit of work writes the audit trail.
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { scopeCondition, type TeamScope } from '../access/TeamScope';
+import { ProxyModel } from '../database/entities/ProxyModel';
+import { readRows } from '../database/readRows';
+import type { SchemaFacts } from '../database/schema/SchemaFacts';
+import { sql, table, trusted, utcTimestampLiteral, where, type SqlFragment } from '../database/sql';
+import { TABLES } from '../database/tables';
+import { readUtcTimestamp } from '../database/utcTimestamps';
+import { SQL_FUNCTIONS } from '../database/schema/sqlFunctions';
+import { TEAM_PUBLIC_NAME_KEY } from '../teams/teamModels';
+import { ownerTeamSql } from './ownerTeam';
+
+/** A model row as stored: JSON columns as the driver reads them (objects, or the strings older proxies wrote). */
+export interface StoredModel {
+  modelId: string;
+  modelName: string;
+  litellmParams: unknown;
+  modelInfo: unknown;
+  blocked: boolean;
+  createdAt: Date;
+  createdBy: string;
+  updatedAt: Date;
+  updatedBy: string;
+}
+
+/** What `models` may filter on, besides the caller's scope. */
+export interface StoredModelFilter {
+  /** Only models of this team. */
+  teamId?: string;
+  /** Case-insensitive substring of the public name. */
+  publicName?: string;
+}
+
+/** Keyset position: models are listed by (created_at, model_id). */
+export interface StoredModelPosition {
+  createdAt: Date;
+  modelId: string;
+}
+
+interface StoredModelRow {
+  model_id: string;
+  model_name: string;
+  litellm_params: unknown;
+  model_info: unknown;
+  blocked: boolean | null;
+  created_at: unknown;
+  created_by: string;
+  updated_at: unknown;
+  updated_by: string;
+}
+
+const OWNER_TEAM = ownerTeamSql('model_info');
+const PUBLIC_NAME_KEY = `${SQL_FUNCTIONS.decodedJson}(model_info) -> '${TEAM_PUBLIC_NAME_KEY}'`;
+/**
+ * publicNameOf in SQL: the name clients see. A team model's stored name ends in a random uuid that would match a
+ * substring by chance, so the filter looks at this one.
+ */
+const PUBLIC_NAME = trusted(`COALESCE(CASE WHEN jsonb_typeof(${PUBLIC_NAME_KEY}) = 'string' THEN NULLIF(${PUBLIC_NAME_KEY} #>> '{}', '') END, model_name)`);
+
+export class ModelRepository {
+  private readonly columns: SqlFragment;
+
+  constructor(
+    private readonly em: EntityManager,
+    schema: SchemaFacts,
+  ) {
+    // An older proxy's table has no `blocked`: every model reads as not blocked there.
+    this.columns = trusted(
+      `model_id, model_name, litellm_params, model_info, ${schema.modelBlockedColumn ? 'blocked' : 'false AS blocked'}, created_at, created_by, updated_at, updated_by`,
+    );
+  }
+
+  async findById(id: string): Promise<StoredModel | null> {
+    const [row] = await readRows<StoredModelRow>(this.em, sql`SELECT ${this.columns} FROM ${table(TABLES.proxyModel)} WHERE model_id = ${id}`);
+    return row ? storedModelOf(row) : null;
+  }
+
+  /** The models with these ids, in the order asked for; null where there is none. */
+  async findByIds(ids: readonly string[]): Promise<(StoredModel | null)[]> {
+    const rows = await readRows<StoredModelRow>(
+      this.em,
+      sql`SELECT ${this.columns} FROM ${table(TABLES.proxyModel)} WHERE model_id = ANY(${[...ids]}::text[])`,
+    );
+    const byId = new Map(rows.map((row) => [row.model_id, storedModelOf(row)]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }
+
+  /** Up to `limit` models within `scope`, after `after`, by (created_at, model_id). */
+  async page(scope: TeamScope, filter: StoredModelFilter, after: StoredModelPosition | undefined, limit: number): Promise<StoredModel[]> {
+    const conditions = this.conditions(scope, filter);
+    if (after) conditions.push(sql`(created_at, model_id) > (${utcTimestampLiteral(after.createdAt)}::timestamp, ${after.modelId})`);
+    const rows = await readRows<StoredModelRow>(
+      this.em,
+      sql`SELECT ${this.columns} FROM ${table(TABLES.proxyModel)} ${where(conditions)} ORDER BY created_at, model_id LIMIT ${limit}`,
+    );
+    return rows.map(storedModelOf);
+  }
+
+  async count(scope: TeamScope, filter: StoredModelFilter): Promise<number> {
+    const [{ count }] = await readRows<{ count: string }>(
+      this.em,
+      sql`SELECT count(*) AS count FROM ${table(TABLES.proxyModel)} ${where(this.conditions(scope, filter))}`,
+    );
+    return Number(count);
+  }
+
+  /** Locks the row (SELECT … FOR UPDATE) in `em`'s transaction, so concurrent changes apply one after the other. */
+  lockForChange(em: EntityManager, id: string): Promise<ProxyModel | null> {
+    return em.findOne(ProxyModel, { modelId: id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+  }
+
+  /** The team's latest other model called `publicName`, in `em`'s transaction (the alias moves to it on a delete). */
+  latestOtherWithPublicName(em: EntityManager, teamId: string, publicName: string, excludeId: string): Promise<ProxyModel | null> {
+    return em.findOne(
+      ProxyModel,
+      { modelId: { $ne: excludeId }, modelInfo: { team_id: teamId, [TEAM_PUBLIC_NAME_KEY]: publicName } },
+      { orderBy: { createdAt: 'desc', modelId: 'desc' } },
+    );
+  }
+
+  private conditions(scope: TeamScope, filter: StoredModelFilter): SqlFragment[] {
+    const conditions: SqlFragment[] = [];
+    if (!scope.all) conditions.push(scopeCondition(scope, OWNER_TEAM));
+    if (filter.teamId) conditions.push(sql`${OWNER_TEAM} = ${filter.teamId}`);
+    if (filter.publicName) conditions.push(sql`${PUBLIC_NAME} ILIKE ${`%${escapeLike(filter.publicName)}%`}`);
+    return conditions;
+  }
+}
+
+function storedModelOf(row: StoredModelRow): StoredModel {
+  return {
+    modelId: row.model_id,
+    modelName: row.model_name,
+    litellmParams: row.litellm_params,
+    modelInfo: row.model_info,
+    blocked: row.blocked === true,
+    createdAt: readUtcTimestamp(row.created_at),
+    createdBy: row.created_by,
+    updatedAt: readUtcTimestamp(row.updated_at),
+    updatedBy: row.updated_by,
+  };
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
+}
