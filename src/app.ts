@@ -7,16 +7,18 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDi
 import { MikroORM } from '@mikro-orm/postgresql';
 import { loadOrCreateMasterKey } from './auth/masterKeyFile';
 import { extractApiKey, resolvePrincipal } from './auth/resolvePrincipal';
-import { ConfigFileError, loadConfigFileModels } from './config/configFileModels';
-import { redactDatabaseUrl, type Settings } from './config/settings';
+import { ConfigFileError, loadConfigFile, type ConfigFile } from './config/configFileModels';
+import { CONFIG_ENCRYPTION_ALGORITHM_SETTING, ENV_ENCRYPTION_ALGORITHM_SETTING, redactDatabaseUrl, withConfigFileAlgorithm, type Settings } from './config/settings';
+import { AtRestCipher } from './crypto/AtRestCipher';
 import { hashApiKey } from './crypto/hashApiKey';
-import { deriveEncryptionKey } from './crypto/secretBox';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './database/embedded/EmbeddedDatabase';
+import { TABLES } from './database/tables';
 import { ormOptions, type OrmOptionsInput } from './database/ormOptions';
 import { StartupError } from './errors/StartupError';
 import { buildApiSchema } from './graphql/buildApiSchema';
 import type { ApiContext } from './graphql/context';
 import { createLoaders } from './graphql/loaders';
+import { PresentedValues } from './models/PresentedValues';
 import { createHttpServer } from './server/createHttpServer';
 import { createErrorFormatter } from './server/formatError';
 import { createInputGuardPlugin } from './server/inputGuard';
@@ -34,8 +36,9 @@ export interface RunningApp {
 
 export const READINESS_TIMEOUT_MS = 2000;
 
-export async function startApp(settings: Settings, logger: Logger): Promise<RunningApp> {
-  const configModels = loadConfiguredModels(settings);
+export async function startApp(environmentSettings: Settings, logger: Logger): Promise<RunningApp> {
+  const configFile = readConfigFile(environmentSettings);
+  const settings = withConfigFileAlgorithm(environmentSettings, configFile.encryptionAlgorithm);
   const embedded = settings.databaseUrl ? undefined : await startEmbeddedDatabase(settings.dataDir);
   try {
     const masterKey = settings.masterKey ?? provideMasterKey(settings, embedded);
@@ -50,10 +53,17 @@ export async function startApp(settings: Settings, logger: Logger): Promise<Runn
         });
     // PGlite has no autovacuum: without fresh statistics its planner scans the audit log instead of using its indexes.
     if (embedded) await orm.em.getConnection().execute('ANALYZE');
+    if (settings.encryptionAlgorithm.source === 'default') await warnWhenOlderProxyCannotRead(orm, logger);
+    const cipher = AtRestCipher.create({
+      saltKey: settings.saltKey ?? masterKey,
+      previousSaltKey: settings.previousSaltKey,
+      algorithm: settings.encryptionAlgorithm.algorithm,
+    });
     const services: Services = {
-      encryptionKey: deriveEncryptionKey(settings.saltKey ?? masterKey),
+      cipher,
+      presentedValues: new PresentedValues(cipher),
       masterKeyHash: hashApiKey(masterKey),
-      configModels,
+      configModels: configFile.models,
       configFile: settings.configFile,
     };
     return await serve(settings, logger, orm, services, embedded);
@@ -63,10 +73,10 @@ export async function startApp(settings: Settings, logger: Logger): Promise<Runn
   }
 }
 
-function loadConfiguredModels(settings: Settings) {
-  if (!settings.configFile) return [];
+function readConfigFile(settings: Settings): ConfigFile {
+  if (!settings.configFile) return { models: [] };
   try {
-    return loadConfigFileModels(settings.configFile);
+    return loadConfigFile(settings.configFile);
   } catch (error) {
     if (error instanceof ConfigFileError) throw new StartupError(error.message);
     throw error;
@@ -101,6 +111,24 @@ async function connectAndMigrate(options: OrmOptionsInput): Promise<MikroORM> {
     throw error;
   }
   return orm;
+}
+
+/**
+ * With no algorithm configured, values are written as v3:gcm, which a proxy from before AES-GCM cannot read.
+ * Such a database holds no v2:gcm/v3:gcm value and has no `blocked` column on its model table: say so once.
+ */
+async function warnWhenOlderProxyCannotRead(orm: MikroORM, logger: Logger): Promise<void> {
+  const [{ older }] = await orm.em.getConnection().execute<{ older: boolean }[]>(
+    `SELECT NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('"${TABLES.proxyModel}"') AND attname = 'blocked' AND NOT attisdropped)
+        AND NOT EXISTS (SELECT 1 FROM "${TABLES.proxyModel}" WHERE litellm_params::text LIKE '%v3:gcm:%' OR litellm_params::text LIKE '%v2:gcm:%') AS older`,
+  );
+  if (!older) return;
+  logger.warn(
+    `Neither ${CONFIG_ENCRYPTION_ALGORITHM_SETTING} nor ${ENV_ENCRYPTION_ALGORITHM_SETTING} is set, so litellm_params are ` +
+      'written as aes-256-gcm (v3:gcm:…), which proxies from before AES-GCM cannot read, and this database looks like ' +
+      "such a proxy's (no v2:gcm/v3:gcm value, no blocked column). Set one of them to xsalsa20-poly1305 while such a " +
+      'proxy shares the database, or to aes-256-gcm once it is upgraded.',
+  );
 }
 
 async function serve(

@@ -8,7 +8,7 @@ import { auditedTransaction } from '../audit/auditedTransaction';
 import { AuthRule, assertTeamAllowed, canSeeModelOfTeam } from '../auth/accessRules';
 import type { AuthenticatedPrincipal } from '../auth/Principal';
 import type { ConfigModel } from '../config/configFileModels';
-import { encryptLitellmParams } from '../crypto/secretBox';
+import { encryptLitellmParams } from '../crypto/litellmParamsAtRest';
 import type { JsonObject } from '../database/entities/columns';
 import { ProxyModel } from '../database/entities/ProxyModel';
 import { hydrateForReading } from '../database/hydrateForReading';
@@ -47,7 +47,7 @@ export class ModelService {
     assertTeamAllowed(principal, AuthRule.MODEL_MANAGER, newModel.teamId);
     const id = newModel.id ?? randomUUID();
     if (this.findConfigModel(id)) throw ApiError.conflict(`A model with id ${JSON.stringify(id)} is already defined in the config file.`);
-    const encrypted = encryptLitellmParams(newModel.litellmParams, this.services.encryptionKey);
+    const encrypted = encryptLitellmParams(newModel.litellmParams, this.services.cipher);
     const actor = principal.userId;
     try {
       const model = await this.inTransaction(principal, async (em) => {
@@ -73,7 +73,7 @@ export class ModelService {
     const { id, litellmParams } = validateUpdateModelInput(input);
     const model = await this.inTransaction(principal, async (em) => {
       const model = await this.lockForChange(em, principal, id);
-      const incoming = encryptLitellmParams(litellmParams, this.services.encryptionKey);
+      const incoming = encryptLitellmParams(litellmParams, this.services.cipher);
       const merged = mergeWhereNullKeeps(model.litellmParams, incoming);
       if (!sameJson(merged, model.litellmParams)) {
         model.litellmParams = merged;
@@ -117,7 +117,7 @@ export class ModelService {
         await attachModelToTeam(em, newTeam, newPublicName, modelName, principal.userId);
       }
       const litellmParams = patch.litellmParams
-        ? mergeWhereNullRemoves(model.litellmParams, encryptLitellmParams(patch.litellmParams, this.services.encryptionKey))
+        ? mergeWhereNullRemoves(model.litellmParams, encryptLitellmParams(patch.litellmParams, this.services.cipher))
         : model.litellmParams;
 
       const changed = modelName !== model.modelName || !sameJson(modelInfo, before.modelInfo) || !sameJson(litellmParams, model.litellmParams);

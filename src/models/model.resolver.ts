@@ -67,7 +67,7 @@ export class ModelResolver {
   @FieldResolver(() => GraphQLJSON, { nullable: true, description: 'Decrypted, with every secret masked.' })
   @Auth({ rule: AuthRule.TEAM_MEMBER })
   litellmParams(@Root() model: ModelNode, @Ctx() { services }: ApiContext): unknown {
-    return presentLitellmParams(model.storedLitellmParams, services.encryptionKey, model.source === ModelSource.DB);
+    return presentLitellmParams(model.storedLitellmParams, services.presentedValues, model.source === ModelSource.DB);
   }
 
   @FieldResolver(() => GraphQLJSON, { nullable: true })
