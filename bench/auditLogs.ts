@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { startApp, type RunningApp } from '../src/app/startApp';
 import { loadSettings, redactDatabaseUrl } from '../src/config/settings';
 import { hashApiKey } from '../src/crypto/hashApiKey';
-import { deriveEncryptionKey, encryptValue } from '../src/crypto/secretBox';
+import { AtRestCipher, DEFAULT_ENCRYPTION_ALGORITHM } from '../src/crypto/AtRestCipher';
 import { TABLES } from '../src/database/tables';
 import { createLogger } from '../src/server/logger';
 import { createBenchDatabase } from './compare/benchDatabase';
@@ -91,7 +91,7 @@ async function benchOn(kind: DatabaseKind, adminUrl: string): Promise<Measuremen
 }
 
 class AuditBench {
-  private readonly encryptedApiKey = encryptValue('sk-proj-bench-0123456789abcdefghijkl', deriveEncryptionKey(MASTER_KEY));
+  private readonly encryptedApiKey = AtRestCipher.create({ saltKey: MASTER_KEY, algorithm: DEFAULT_ENCRYPTION_ALGORITHM }).encrypt('sk-proj-bench-0123456789abcdefghijkl');
 
   constructor(
     private readonly app: RunningApp,

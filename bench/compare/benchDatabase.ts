@@ -5,7 +5,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
-import { deriveEncryptionKey, encryptLitellmParams } from '../../src/crypto/secretBox';
+import { AtRestCipher, DEFAULT_ENCRYPTION_ALGORITHM } from '../../src/crypto/AtRestCipher';
+import { encryptLitellmParams } from '../../src/crypto/litellmParamsAtRest';
 import { TABLES } from '../../src/database/tables';
 
 export const SEED_TEAMS = 20;
@@ -57,7 +58,7 @@ export async function migrate(databaseUrl: string, masterKey: string): Promise<v
 }
 
 export async function seed(databaseUrl: string, masterKey: string): Promise<SeededData> {
-  const encryptionKey = deriveEncryptionKey(masterKey);
+  const cipher = AtRestCipher.create({ saltKey: masterKey, algorithm: DEFAULT_ENCRYPTION_ALGORITHM });
   const teams = Array.from({ length: SEED_TEAMS }, (_, index) => ({ teamId: `team-${String(index).padStart(2, '0')}`, models: [] as SeedModel[] }));
   const models: SeedModel[] = [];
   for (let index = 0; index < SEED_MODELS; index += 1) {
@@ -70,7 +71,7 @@ export async function seed(databaseUrl: string, masterKey: string): Promise<Seed
       model_name: `model_name_${team.teamId}_${randomUUID()}`,
       litellm_params: encryptLitellmParams(
         { model: 'openai/gpt-4o', api_key: `sk-proj-${randomBytes(24).toString('hex')}`, api_base: 'https://api.openai.com/v1', rpm: 600 },
-        encryptionKey,
+        cipher,
       ),
       model_info: { id: modelId, team_id: team.teamId, team_public_model_name: publicName, mode: 'chat', base_model: 'gpt-4o' },
       created_at: createdAt,

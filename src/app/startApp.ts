@@ -9,14 +9,16 @@ import { AccessGuard } from '../access/AccessGuard';
 import { KeyRepository } from '../access/KeyRepository';
 import { loadOrCreateMasterKey } from '../access/masterKeyFile';
 import { extractApiKey, resolvePrincipal } from '../access/resolvePrincipal';
-import { ConfigFileError, loadConfigFileModels } from '../config/configFileModels';
-import { redactDatabaseUrl, type Settings } from '../config/settings';
+import { ConfigFileError, loadConfigFile, type ConfigFile } from '../config/configFileModels';
+import { CONFIG_ENCRYPTION_ALGORITHM_SETTING, ENV_ENCRYPTION_ALGORITHM_SETTING, redactDatabaseUrl, withConfigFileAlgorithm, type Settings } from '../config/settings';
+import { AtRestCipher } from '../crypto/AtRestCipher';
 import { hashApiKey } from '../crypto/hashApiKey';
-import { deriveEncryptionKey } from '../crypto/secretBox';
+import { PresentedValues } from '../crypto/PresentedValues';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../database/embedded/EmbeddedDatabase';
 import type { OrmOptionsInput } from '../database/ormOptions';
 import { readDatabaseTables } from '../database/schema/DatabaseTables';
 import { schemaFactsOf, type SchemaFacts } from '../database/schema/SchemaFacts';
+import { TABLES } from '../database/tables';
 import { StartupError } from '../errors/StartupError';
 import type { ApiContext, AppServices } from '../graphql/context';
 import { RequestLoaders } from '../graphql/requestLoaders';
@@ -37,8 +39,9 @@ export interface RunningApp {
 
 export const READINESS_TIMEOUT_MS = 2000;
 
-export async function startApp(settings: Settings, logger: Logger): Promise<RunningApp> {
-  const configModels = loadConfiguredModels(settings);
+export async function startApp(environmentSettings: Settings, logger: Logger): Promise<RunningApp> {
+  const configFile = readConfigFile(environmentSettings);
+  const settings = withConfigFileAlgorithm(environmentSettings, configFile.encryptionAlgorithm);
   const embedded = settings.databaseUrl ? undefined : await startEmbeddedDatabase(settings.dataDir);
   try {
     const masterKey = settings.masterKey ?? provideMasterKey(settings, embedded);
@@ -53,10 +56,17 @@ export async function startApp(settings: Settings, logger: Logger): Promise<Runn
         });
     // PGlite has no autovacuum: without fresh statistics its planner scans the audit log instead of using its indexes.
     if (embedded) await orm.em.getConnection().execute('ANALYZE');
+    if (settings.encryptionAlgorithm.source === 'default') await warnWhenOlderProxyCannotRead(orm, schema, logger);
+    const cipher = AtRestCipher.create({
+      saltKey: settings.saltKey ?? masterKey,
+      previousSaltKey: settings.previousSaltKey,
+      algorithm: settings.encryptionAlgorithm.algorithm,
+    });
     const services: AppServices = {
-      encryptionKey: deriveEncryptionKey(settings.saltKey ?? masterKey),
+      cipher,
+      presentedValues: new PresentedValues(cipher),
       masterKeyHash: hashApiKey(masterKey),
-      configModels,
+      configModels: configFile.models,
       configFile: settings.configFile,
       schema,
     };
@@ -67,10 +77,10 @@ export async function startApp(settings: Settings, logger: Logger): Promise<Runn
   }
 }
 
-function loadConfiguredModels(settings: Settings) {
-  if (!settings.configFile) return [];
+function readConfigFile(settings: Settings): ConfigFile {
+  if (!settings.configFile) return { models: [] };
   try {
-    return loadConfigFileModels(settings.configFile);
+    return loadConfigFile(settings.configFile);
   } catch (error) {
     if (error instanceof ConfigFileError) throw new StartupError(error.message);
     throw error;
@@ -114,6 +124,24 @@ async function connect(options: OrmOptionsInput): Promise<MikroORM> {
   } catch (cause) {
     throw StartupError.databaseUnreachable(redactDatabaseUrl(options.databaseUrl), cause);
   }
+}
+
+/**
+ * With no algorithm configured, values are written as v3:gcm, which a proxy from before AES-GCM cannot read.
+ * Such a database holds no v2:gcm/v3:gcm value and has no `blocked` column on its model table: say so once.
+ */
+async function warnWhenOlderProxyCannotRead(orm: MikroORM, schema: SchemaFacts, logger: Logger): Promise<void> {
+  if (schema.modelBlockedColumn) return;
+  const [{ versioned }] = await orm.em.getConnection().execute<{ versioned: boolean }[]>(
+    `SELECT EXISTS (SELECT 1 FROM "${TABLES.proxyModel}" WHERE litellm_params::text LIKE '%v3:gcm:%' OR litellm_params::text LIKE '%v2:gcm:%') AS versioned`,
+  );
+  if (versioned) return;
+  logger.warn(
+    `Neither ${CONFIG_ENCRYPTION_ALGORITHM_SETTING} nor ${ENV_ENCRYPTION_ALGORITHM_SETTING} is set, so litellm_params are ` +
+      'written as aes-256-gcm (v3:gcm:…), which proxies from before AES-GCM cannot read, and this database looks like ' +
+      "such a proxy's (no v2:gcm/v3:gcm value, no blocked column). Set one of them to xsalsa20-poly1305 while such a " +
+      'proxy shares the database, or to aes-256-gcm once it is upgraded.',
+  );
 }
 
 async function serve(

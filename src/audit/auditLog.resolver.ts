@@ -53,12 +53,12 @@ export class AuditLogResolver {
 
   @FieldResolver(() => GraphQLJSON, { nullable: true, description: 'The row before the change, secrets masked.' })
   beforeValue(@Root() entry: AuditLogNode, @Ctx() { services }: ApiContext): unknown {
-    return maskAuditSnapshot(entry.storedBeforeValue, services.encryptionKey);
+    return maskAuditSnapshot(entry.storedBeforeValue, services.presentedValues);
   }
 
   @FieldResolver(() => GraphQLJSON, { nullable: true, description: 'The row after the change, secrets masked.' })
   updatedValues(@Root() entry: AuditLogNode, @Ctx() { services }: ApiContext): unknown {
-    return maskAuditSnapshot(entry.storedUpdatedValues, services.encryptionKey);
+    return maskAuditSnapshot(entry.storedUpdatedValues, services.presentedValues);
   }
 
   @FieldResolver(() => ModelNode, { nullable: true, description: 'The model as it is now; null once deleted or when not visible.' })

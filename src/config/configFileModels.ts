@@ -1,13 +1,23 @@
-// Reads the model deployments of the proxy's config file (model_list), resolving os.environ/NAME values.
+// Reads the proxy's config file: the model deployments of model_list and the general_settings this API
+// follows (encryption_algorithm), resolving os.environ/NAME values.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { Document, isAlias, isMap, isScalar, isSeq, LineCounter, Node, parseDocument, visit } from 'yaml';
+import { Document, isAlias, isMap, isScalar, isSeq, LineCounter, Node, parseDocument, visit, type YAMLMap } from 'yaml';
+import { parseEncryptionAlgorithm, type EncryptionAlgorithm } from '../crypto/AtRestCipher';
+import { CONFIG_ENCRYPTION_ALGORITHM_SETTING, unknownAlgorithm } from './settings';
 
 export interface ConfigModel {
   id: string;
   modelName: string;
   litellmParams: Record<string, unknown>;
   modelInfo: Record<string, unknown>;
+}
+
+/** What this API reads from one config file. */
+export interface ConfigFile {
+  models: ConfigModel[];
+  /** general_settings.encryption_algorithm, when the file sets it. */
+  encryptionAlgorithm?: EncryptionAlgorithm;
 }
 
 /** A config file that cannot be used; the message names the file, the line and what is wrong. */
@@ -44,6 +54,11 @@ interface ConfigSource {
 }
 
 export function loadConfigFileModels(path: string, env: NodeJS.ProcessEnv = process.env): ConfigModel[] {
+  return loadConfigFile(path, env).models;
+}
+
+/** The file is read and parsed once for everything this API takes from it. */
+export function loadConfigFile(path: string, env: NodeJS.ProcessEnv = process.env): ConfigFile {
   const lines = new LineCounter();
   // merge: the proxy reads its config with PyYAML, which honours `<<` merge keys.
   const document = parseDocument(readConfigFile(path), { lineCounter: lines, merge: true });
@@ -55,14 +70,33 @@ export function loadConfigFileModels(path: string, env: NodeJS.ProcessEnv = proc
   }
   const source: ConfigSource = { path, document, lines, env };
   const root = document.contents;
-  if (isNullNode(root)) return [];
+  if (isNullNode(root)) return { models: [] };
   if (!isMap(root)) throw errorAt(source, root, 'the top level must be a mapping');
+  return { models: readModelList(source, root), encryptionAlgorithm: readEncryptionAlgorithm(source, root) };
+}
+
+function readModelList(source: ConfigSource, root: YAMLMap): ConfigModel[] {
   const modelList = resolveAlias(source, root.get('model_list', true));
   if (isNullNode(modelList)) return [];
   if (!isSeq(modelList)) throw errorAt(source, modelList, 'model_list must be a list');
   const models = modelList.items.map((item, index) => readModel(source, resolveAlias(source, item), index + 1));
   assertUniqueIds(source, models);
   return models.map(({ model }) => model);
+}
+
+function readEncryptionAlgorithm(source: ConfigSource, root: YAMLMap): EncryptionAlgorithm | undefined {
+  const settingsNode = resolveAlias(source, root.get('general_settings', true));
+  if (isNullNode(settingsNode)) return undefined;
+  if (!isMap(settingsNode)) throw errorAt(source, settingsNode, 'general_settings must be a mapping');
+  const generalSettings = settingsNode.toJS(source.document) as JsonObject; // aliases and merge keys applied
+  const written = generalSettings.encryption_algorithm;
+  if (written === null || written === undefined) return undefined;
+  const where = settingsNode.get('encryption_algorithm', true) ?? settingsNode;
+  // The proxy resolves os.environ/NAME anywhere in its config, general_settings included.
+  const value = resolveEnvReferences(source, settingsNode, CONFIG_ENCRYPTION_ALGORITHM_SETTING, written);
+  const algorithm = typeof value === 'string' ? parseEncryptionAlgorithm(value) : undefined;
+  if (!algorithm) throw errorAt(source, where, `${CONFIG_ENCRYPTION_ALGORITHM_SETTING}: ${unknownAlgorithm(value)}`);
+  return algorithm;
 }
 
 function readConfigFile(path: string): string {

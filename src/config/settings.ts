@@ -1,6 +1,7 @@
 // Everything the server reads from the environment, validated once at start.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { DEFAULT_ENCRYPTION_ALGORITHM, ENCRYPTION_ALGORITHMS, parseEncryptionAlgorithm, type EncryptionAlgorithm } from '../crypto/AtRestCipher';
 import { StartupError } from '../errors/StartupError';
 
 export const DEFAULT_PORT = 4000;
@@ -9,6 +10,16 @@ export const DEFAULT_DATA_DIR = './.data';
 export const DEFAULT_CONFIG_FILE = './config.yaml';
 export const DEFAULT_DATABASE_POOL_SIZE = 10;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+/** The config file's setting of the proxy's write algorithm; it wins over the environment, as it does in the proxy. */
+export const CONFIG_ENCRYPTION_ALGORITHM_SETTING = 'general_settings.encryption_algorithm';
+export const ENV_ENCRYPTION_ALGORITHM_SETTING = 'LITELLM_ENCRYPTION_ALGORITHM';
+
+/** The algorithm values are written in, and the setting that chose it ('default' when none did). */
+export interface EncryptionAlgorithmSetting {
+  algorithm: EncryptionAlgorithm;
+  source: typeof CONFIG_ENCRYPTION_ALGORITHM_SETTING | typeof ENV_ENCRYPTION_ALGORITHM_SETTING | 'default';
+}
 
 export interface Settings {
   /** postgres:// URL of a real server; undefined means the embedded PGlite database. */
@@ -21,6 +32,13 @@ export interface Settings {
   masterKey?: string;
   /** LITELLM_SALT_KEY: the at-rest encryption key; falls back to the master key. */
   saltKey?: string;
+  /** LITELLM_SALT_KEY_PREVIOUS: a salt key being rotated out, tried on reads only. */
+  previousSaltKey?: string;
+  /**
+   * LITELLM_ENCRYPTION_ALGORITHM, else the default (aes-256-gcm). The config file's
+   * general_settings.encryption_algorithm overrides it once the file is read (withConfigFileAlgorithm).
+   */
+  encryptionAlgorithm: EncryptionAlgorithmSetting;
   /** Path of the proxy-format config file, when one is used. */
   configFile?: string;
   /** Where the embedded database and its generated master key live. */
@@ -42,6 +60,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     host: nonEmpty(env.HOST) ?? DEFAULT_HOST,
     masterKey: nonEmpty(env.LITELLM_MASTER_KEY),
     saltKey: nonEmpty(env.LITELLM_SALT_KEY),
+    previousSaltKey: nonEmpty(env.LITELLM_SALT_KEY_PREVIOUS),
+    encryptionAlgorithm: parseEncryptionAlgorithmSetting(env[ENV_ENCRYPTION_ALGORITHM_SETTING]),
     configFile: resolveConfigFile(env.CONFIG_FILE),
     dataDir: path.resolve(nonEmpty(env.DATA_DIR) ?? DEFAULT_DATA_DIR),
     production,
@@ -95,6 +115,25 @@ function parseBoolean(name: string, raw: string | undefined, fallback: boolean):
   if (value === 'true' || value === '1') return true;
   if (value === 'false' || value === '0') return false;
   throw StartupError.invalidSetting(name, `${JSON.stringify(raw)} is not true or false`);
+}
+
+function parseEncryptionAlgorithmSetting(raw: string | undefined): EncryptionAlgorithmSetting {
+  const value = nonEmpty(raw);
+  if (value === undefined) return { algorithm: DEFAULT_ENCRYPTION_ALGORITHM, source: 'default' };
+  const algorithm = parseEncryptionAlgorithm(value);
+  if (!algorithm) throw StartupError.invalidSetting(ENV_ENCRYPTION_ALGORITHM_SETTING, unknownAlgorithm(value));
+  return { algorithm, source: ENV_ENCRYPTION_ALGORITHM_SETTING };
+}
+
+/** Why a value is not an algorithm, for the error naming the setting it came from. */
+export function unknownAlgorithm(value: unknown): string {
+  return `${JSON.stringify(value)} is not one of ${ENCRYPTION_ALGORITHMS.join(', ')}`;
+}
+
+/** The settings with the config file's general_settings.encryption_algorithm, when it has one, taking precedence. */
+export function withConfigFileAlgorithm(settings: Settings, fromConfigFile: EncryptionAlgorithm | undefined): Settings {
+  if (fromConfigFile === undefined) return settings;
+  return { ...settings, encryptionAlgorithm: { algorithm: fromConfigFile, source: CONFIG_ENCRYPTION_ALGORITHM_SETTING } };
 }
 
 function resolveConfigFile(raw: string | undefined): string | undefined {

@@ -3,6 +3,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AccessContext } from '../access/Auth';
 import type { ConfigModel } from '../config/configFileModels';
+import type { AtRestCipher } from '../crypto/AtRestCipher';
+import type { PresentedValues } from '../crypto/PresentedValues';
 import type { SchemaFacts } from '../database/schema/SchemaFacts';
 import type { RequestLoaders } from './requestLoaders';
 
@@ -11,8 +13,10 @@ import type { RequestLoaders } from './requestLoaders';
  * instances may share one database).
  */
 export interface AppServices {
-  /** The at-rest encryption key: sha256 of LITELLM_SALT_KEY, else of the master key. */
-  encryptionKey: Uint8Array;
+  /** At-rest encryption of litellm_params under LITELLM_SALT_KEY (else the master key), in the proxy's algorithm. */
+  cipher: AtRestCipher;
+  /** What stored litellm_params values present as (decrypted, masked), memoised for this app's cipher. */
+  presentedValues: PresentedValues;
   /** hashApiKey of the master key: a request's key is compared by its hash, so the key itself is not kept here. */
   masterKeyHash: string;
   /** Read-only models from CONFIG_FILE. */

@@ -10,7 +10,7 @@ import { AuthRule } from '../access/accessRules';
 import { UNDETERMINED_TEAM, type OwnerTeam } from '../access/TeamScope';
 import { auditedTransaction } from '../audit/auditedTransaction';
 import type { ConfigModel } from '../config/configFileModels';
-import { encryptLitellmParams } from '../crypto/secretBox';
+import { encryptLitellmParams } from '../crypto/litellmParamsAtRest';
 import type { JsonObject } from '../database/entities/columns';
 import { ProxyModel } from '../database/entities/ProxyModel';
 import { storedJsonObject, UNDECODABLE } from '../database/types/storedJson';
@@ -79,7 +79,7 @@ export class ModelService {
     this.access.assert(AuthRule.MODEL_MANAGER, newModel.teamId);
     const id = newModel.id ?? randomUUID();
     if (this.findConfigModel(id)) throw ApiError.conflict(`A model with id ${JSON.stringify(id)} is already defined in the config file.`);
-    const encrypted = encryptLitellmParams(newModel.litellmParams, this.services.encryptionKey);
+    const encrypted = encryptLitellmParams(newModel.litellmParams, this.services.cipher);
     const actor = this.access.principal.userId;
     try {
       const model = await this.inTransaction(async (em) => {
@@ -105,7 +105,7 @@ export class ModelService {
     const { id, litellmParams } = validateUpdateModelInput(input);
     const model = await this.inTransaction(async (em) => {
       const model = await this.lockForChange(em, id);
-      const incoming = encryptLitellmParams(litellmParams, this.services.encryptionKey);
+      const incoming = encryptLitellmParams(litellmParams, this.services.cipher);
       const merged = mergeWhereNullKeeps(model.litellmParams, incoming);
       if (!sameJson(merged, model.litellmParams)) {
         model.litellmParams = merged;
@@ -150,7 +150,7 @@ export class ModelService {
         await attachModelToTeam(em, newTeam, newPublicName, modelName, actor);
       }
       const litellmParams = patch.litellmParams
-        ? mergeWhereNullRemoves(model.litellmParams, encryptLitellmParams(patch.litellmParams, this.services.encryptionKey))
+        ? mergeWhereNullRemoves(model.litellmParams, encryptLitellmParams(patch.litellmParams, this.services.cipher))
         : model.litellmParams;
 
       const changed = modelName !== model.modelName || !sameJson(modelInfo, before.modelInfo) || !sameJson(litellmParams, model.litellmParams);

@@ -79,7 +79,7 @@ export class ModelResolver {
   @Auth({ rule: AuthRule.TEAM_MEMBER })
   litellmParams(@Root() model: ModelNode, @Ctx() { services }: ApiContext): unknown {
     if (model.storedLitellmParams === UNDECODABLE) return null;
-    return presentLitellmParams(model.storedLitellmParams, services.encryptionKey, model.source === ModelSource.DB);
+    return presentLitellmParams(model.storedLitellmParams, services.presentedValues, model.source === ModelSource.DB);
   }
 
   @FieldResolver(() => GraphQLJSON, { nullable: true })

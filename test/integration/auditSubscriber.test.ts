@@ -7,7 +7,8 @@ import { createOrm } from '../../src/app/createOrm';
 import { UnattributedChangeError } from '../../src/errors/UnattributedChangeError';
 import { actingAs } from '../../src/request/RequestScope';
 import { hashApiKey } from '../../src/crypto/hashApiKey';
-import { deriveEncryptionKey, encryptLitellmParams } from '../../src/crypto/secretBox';
+import { AtRestCipher } from '../../src/crypto/AtRestCipher';
+import { encryptLitellmParams } from '../../src/crypto/litellmParamsAtRest';
 import { ProxyModel } from '../../src/database/entities/ProxyModel';
 import { Team } from '../../src/database/entities/Team';
 import { TeamModelAliases } from '../../src/database/entities/TeamModelAliases';
@@ -25,7 +26,7 @@ const ACTOR: AuthenticatedPrincipal = {
   isTeamAdmin: false,
   keyHash: hashApiKey(MASTER_KEY),
 };
-const ENCRYPTION_KEY = deriveEncryptionKey(MASTER_KEY);
+const CIPHER = AtRestCipher.create({ saltKey: MASTER_KEY, algorithm: 'aes-256-gcm' });
 const PROVIDER_SECRET = 'sk-provider-secret-0123456789';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -45,7 +46,7 @@ function newModel(em: EntityManager, overrides: Partial<ProxyModel> = {}): Proxy
   return em.create(ProxyModel, {
     modelId,
     modelName: 'gpt-4o',
-    litellmParams: encryptLitellmParams({ model: 'openai/gpt-4o', api_key: PROVIDER_SECRET, rpm: 60 }, ENCRYPTION_KEY),
+    litellmParams: encryptLitellmParams({ model: 'openai/gpt-4o', api_key: PROVIDER_SECRET, rpm: 60 }, CIPHER),
     modelInfo: { id: modelId },
     createdBy: ACTOR.userId,
     updatedBy: ACTOR.userId,
@@ -133,7 +134,7 @@ describe.each(testDatabaseKinds())('the audit subscriber on %s', (kind) => {
     await asActor(async (em) => {
       const model = await em.findOneOrFail(ProxyModel, { modelId });
       model.modelName = 'gpt-4o-renamed';
-      model.litellmParams = { ...model.litellmParams, ...encryptLitellmParams({ api_key: 'sk-rotated-secret-000' }, ENCRYPTION_KEY) };
+      model.litellmParams = { ...model.litellmParams, ...encryptLitellmParams({ api_key: 'sk-rotated-secret-000' }, CIPHER) };
       model.updatedAt = new Date();
       await em.flush();
     });

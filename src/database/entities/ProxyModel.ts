@@ -14,7 +14,7 @@ export class ProxyModel {
   @Property({ ...textColumn, fieldName: 'model_name' })
   modelName!: string;
 
-  /** String values are ciphertext (see crypto/secretBox). */
+  /** String values are ciphertext (see crypto/AtRestCipher). */
   @Property({ ...jsonColumn, fieldName: 'litellm_params' })
   litellmParams!: JsonObject;
 

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { hashApiKey } from '../../../src/crypto/hashApiKey';
 import { maskSecret } from '../../../src/crypto/maskSecrets';
-import { deriveEncryptionKey, encryptValue } from '../../../src/crypto/secretBox';
+import { AtRestCipher } from '../../../src/crypto/AtRestCipher';
 import { TABLES } from '../../../src/database/tables';
 import { AUDIT_LOG_FIELDS, auditRowsOf, insertLegacyAuditRow, storedRow } from '../../support/auditTrail';
 import { addModel, createTeam, createUser, generateKey, teamWithKeys } from '../../support/fixtures';
@@ -457,12 +457,12 @@ describe.each(testDatabaseKinds())('the audit trail through GraphQL on %s', (kin
     });
 
     it('reads rows the old proxy wrote, with JSON-encoded string values and ciphertext inside, and masks them', async () => {
-      const encryptionKey = deriveEncryptionKey(TEST_MASTER_KEY);
+      const cipher = AtRestCipher.create({ saltKey: TEST_MASTER_KEY, algorithm: 'xsalsa20-poly1305' });
       const objectId = randomUUID();
       const snapshot = (apiKey: string) => ({
         model_id: objectId,
         model_name: 'legacy-model',
-        litellm_params: { model: 'azure/gpt-4', api_key: encryptValue(apiKey, encryptionKey), api_base: encryptValue('https://example.openai.azure.com', encryptionKey) },
+        litellm_params: { model: 'azure/gpt-4', api_key: cipher.encrypt(apiKey), api_base: cipher.encrypt('https://example.openai.azure.com') },
         model_info: { id: objectId, db_model: true },
       });
       // Some proxy versions also dumped the JSON columns themselves as JSON strings inside the snapshot.

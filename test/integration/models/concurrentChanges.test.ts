@@ -1,11 +1,12 @@
 // No lost updates: concurrent changes to one model apply one after the other, each with its own audit row.
-import { decryptValue, deriveEncryptionKey } from '../../../src/crypto/secretBox';
+import { AtRestCipher } from '../../../src/crypto/AtRestCipher';
+import { decryptLitellmParams } from '../../../src/crypto/litellmParamsAtRest';
 import { addModel } from '../../support/fixtures';
 import { testDatabaseKinds } from '../../support/testDatabases';
 import { TEST_MASTER_KEY } from '../../support/testServer';
 import { auditRowsOf, PATCH_MODEL, serverForEachFile, storedModel, UPDATE_MODEL } from './modelApi';
 
-const ENCRYPTION_KEY = deriveEncryptionKey(TEST_MASTER_KEY);
+const CIPHER = AtRestCipher.create({ saltKey: TEST_MASTER_KEY, algorithm: 'aes-256-gcm' });
 const CONCURRENT_PATCHES = 50;
 const CONCURRENT_UPDATES = 20;
 
@@ -16,10 +17,7 @@ describe.each(testDatabaseKinds())('concurrent changes to one model on %s', (kin
 
   /** Decrypted litellm_params as stored. */
   async function storedParams(id: string): Promise<Record<string, unknown>> {
-    const row = await storedModel(handle.server, id);
-    return Object.fromEntries(
-      Object.entries(row!.litellm_params).map(([name, value]) => [name, typeof value === 'string' ? decryptValue(value, ENCRYPTION_KEY) : value]),
-    );
+    return decryptLitellmParams((await storedModel(handle.server, id))!.litellm_params, CIPHER);
   }
 
   it(`${CONCURRENT_PATCHES} concurrent patchModel calls each adding a key leave all ${CONCURRENT_PATCHES} keys and as many audit rows`, async () => {

@@ -1,11 +1,11 @@
 // patchModel (PATCH /model/{id}/update): modelName, litellmParams and modelInfo merged key by key; null removes a key.
-import { decryptValue, deriveEncryptionKey } from '../../../src/crypto/secretBox';
+import { AtRestCipher } from '../../../src/crypto/AtRestCipher';
 import { addModel } from '../../support/fixtures';
 import { testDatabaseKinds } from '../../support/testDatabases';
 import { TEST_MASTER_KEY } from '../../support/testServer';
 import { auditRowsOf, expectError, expectNothingWritten, PATCH_MODEL, serverForEachFile, storedModel } from './modelApi';
 
-const ENCRYPTION_KEY = deriveEncryptionKey(TEST_MASTER_KEY);
+const CIPHER = AtRestCipher.create({ saltKey: TEST_MASTER_KEY, algorithm: 'aes-256-gcm' });
 const PARAMS = { model: 'openai/gpt-4o', api_key: 'sk-patch-original-0123456789', api_base: 'https://a.example.com', rpm: 10 };
 const INFO = { description: 'first', base_model: 'gpt-4o', tier: 'gold' };
 
@@ -30,7 +30,7 @@ describe.each(testDatabaseKinds())('patchModel on %s', (kind) => {
     const after = (await storedModel(handle.server, added.id))!;
     expect(Object.keys(after.litellm_params).sort()).toEqual(['api_base', 'max_tokens', 'model', 'rpm']);
     expect(after.litellm_params.model).toBe(before.litellm_params.model);
-    expect(decryptValue(after.litellm_params.api_base as string, ENCRYPTION_KEY)).toBe('https://b.example.com');
+    expect(CIPHER.decrypt(after.litellm_params.api_base as string)?.plaintext).toBe('https://b.example.com');
     expect(after.model_info).toEqual(before.model_info);
     expect(after.model_name).toBe(before.model_name);
   });

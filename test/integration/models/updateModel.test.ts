@@ -1,12 +1,12 @@
 // updateModel (POST /model/update): only litellm_params change, incoming keys merged over the stored ones.
-import { decryptValue, deriveEncryptionKey } from '../../../src/crypto/secretBox';
+import { AtRestCipher } from '../../../src/crypto/AtRestCipher';
 import { TABLES } from '../../../src/database/tables';
 import { addModel, teamWithKeys } from '../../support/fixtures';
 import { testDatabaseKinds } from '../../support/testDatabases';
 import { TEST_MASTER_KEY } from '../../support/testServer';
 import { auditRowsOf, expectError, expectNothingWritten, serverForEachFile, storedModel, UPDATE_MODEL } from './modelApi';
 
-const ENCRYPTION_KEY = deriveEncryptionKey(TEST_MASTER_KEY);
+const CIPHER = AtRestCipher.create({ saltKey: TEST_MASTER_KEY, algorithm: 'aes-256-gcm' });
 const ORIGINAL_PARAMS = { model: 'openai/gpt-4o', api_key: 'sk-original-0123456789', api_base: 'https://a.example.com', rpm: 10, temperature: 0.2 };
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -25,7 +25,7 @@ describe.each(testDatabaseKinds())('updateModel on %s', (kind) => {
     expect(response.errors).toBeUndefined();
 
     const after = (await storedModel(handle.server, added.id))!;
-    expect(decryptValue(after.litellm_params.api_key as string, ENCRYPTION_KEY)).toBe('sk-replaced-9876543210');
+    expect(CIPHER.decrypt(after.litellm_params.api_key as string)?.plaintext).toBe('sk-replaced-9876543210');
     // Untouched keys keep their stored ciphertext byte for byte; null keeps the stored value.
     expect(after.litellm_params).toEqual({ ...before.litellm_params, api_key: after.litellm_params.api_key, max_tokens: 512 });
     expect(after.litellm_params.rpm).toBe(10);
