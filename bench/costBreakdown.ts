@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { MikroORM } from '@mikro-orm/postgresql';
-import { auditedTransaction } from '../src/audit/auditedTransaction';
+import { auditedTransaction } from '../src/request/auditedTransaction';
 import { AccessGuard } from '../src/access/AccessGuard';
 import type { AuthenticatedPrincipal } from '../src/access/Principal';
 import { UserRole } from '../src/access/UserRole';

@@ -5,7 +5,7 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AccessGuard } from '../access/AccessGuard';
 import { parseStoredRole, UserRole } from '../access/UserRole';
-import { auditedTransaction } from '../audit/auditedTransaction';
+import { auditedTransaction } from '../request/auditedTransaction';
 import { hashApiKey } from '../crypto/hashApiKey';
 import { Team, type TeamMember } from '../database/entities/Team';
 import { User } from '../database/entities/User';

@@ -7,8 +7,8 @@ import { Auth } from '../access/Auth';
 import { AuthRule } from '../access/accessRules';
 import { UserRole } from '../access/UserRole';
 import { ConnectionType, pageSize } from '../graphql/connection';
-import type { ApiContext } from '../graphql/context';
-import type { LoaderFactory } from '../graphql/requestLoaders';
+import type { ApiContext, ApiLoaderFactory } from '../graphql/context';
+
 import { storedModelById } from '../models/model.resolver';
 import { configModelNode, ModelNode, storedModelNode } from '../models/model.type';
 import { AuditLogFilter } from './auditLog.input';
@@ -21,7 +21,7 @@ export const { Connection: AuditLogConnection, TotalCountResolver: AuditLogConne
 export const DEFAULT_MODEL_HISTORY_SIZE = 10;
 
 /** The newest entries of each model the caller may read, batched per request; one loader per page size. */
-const modelAuditLogs: LoaderFactory<string, AuditLogNode[], number> = (context, first) => {
+const modelAuditLogs: ApiLoaderFactory<string, AuditLogNode[], number> = (context, first) => {
   const audit = new AuditLogService(context.em, accessOf(context));
   return new DataLoader((modelIds) => audit.latestOfModels(modelIds, first));
 };

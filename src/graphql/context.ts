@@ -6,7 +6,7 @@ import type { ConfigModel } from '../config/configFileModels';
 import type { AtRestCipher } from '../crypto/AtRestCipher';
 import type { PresentedValues } from '../crypto/PresentedValues';
 import type { SchemaFacts } from '../database/schema/SchemaFacts';
-import type { RequestLoaders } from './requestLoaders';
+import type { LoaderFactory, RequestLoaders } from './requestLoaders';
 
 /**
  * Process-wide dependencies, read-only after start-up: nothing that matters lives in memory between requests (many
@@ -36,5 +36,8 @@ export interface ApiContext extends AccessContext {
    */
   em: EntityManager;
   services: AppServices;
-  loaders: RequestLoaders;
+  loaders: RequestLoaders<ApiContext>;
 }
+
+/** A feature's per-request loader (see requestLoaders.ts). */
+export type ApiLoaderFactory<Key, Value, Variant = undefined> = LoaderFactory<ApiContext, Key, Value, Variant>;

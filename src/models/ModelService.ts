@@ -8,7 +8,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AccessGuard } from '../access/AccessGuard';
 import { AuthRule } from '../access/accessRules';
 import { UNDETERMINED_TEAM, type OwnerTeam } from '../access/TeamScope';
-import { auditedTransaction } from '../audit/auditedTransaction';
+import { auditedTransaction } from '../request/auditedTransaction';
 import type { ConfigModel } from '../config/configFileModels';
 import { encryptLitellmParams } from '../crypto/litellmParamsAtRest';
 import type { JsonObject } from '../database/entities/columns';

@@ -8,8 +8,8 @@ import { AuthRule } from '../access/accessRules';
 import { maskSecrets } from '../crypto/maskSecrets';
 import { UNDECODABLE } from '../database/types/storedJson';
 import { ConnectionType } from '../graphql/connection';
-import type { ApiContext } from '../graphql/context';
-import type { LoaderFactory } from '../graphql/requestLoaders';
+import type { ApiContext, ApiLoaderFactory } from '../graphql/context';
+
 import { TeamNode } from '../teams/team.type';
 import { teamById } from '../teams/TeamRepository';
 import { teamNode } from '../teams/teamNode';
@@ -22,7 +22,7 @@ import { presentLitellmParams } from './presentLitellmParams';
 export const { Connection: ModelConnection, TotalCountResolver: ModelConnectionTotalCount } = ConnectionType(ModelNode, 'Model');
 
 /** Database models by id, batched per request (AuditLog.model). */
-export const storedModelById: LoaderFactory<string, StoredModel | null> = (context) => {
+export const storedModelById: ApiLoaderFactory<string, StoredModel | null> = (context) => {
   const models = new ModelRepository(context.em, context.services.schema);
   return new DataLoader((ids) => models.findByIds(ids));
 };

@@ -3,12 +3,12 @@
 import { performance } from 'node:perf_hooks';
 import type { EventSubscriber, TransactionEventArgs } from '@mikro-orm/core';
 import { RequestDeadlineExceeded } from '../errors/RequestDeadlineExceeded';
-import { currentScope, runInScope } from './RequestScope';
+import { currentScope, runInScope, type CommitGate } from './RequestScope';
 
 /** How long the answer waits for a commit already under way at the deadline, so that it reports what happened. */
 export const COMMIT_GRACE_MS = 5_000;
 
-export class RequestDeadline {
+export class RequestDeadline implements CommitGate {
   private expired = false;
   /** The transactions of this request between their COMMIT being sent and its outcome. */
   private readonly committing = new Set<unknown>();

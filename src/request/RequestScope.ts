@@ -5,16 +5,23 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
 import type { AuthenticatedPrincipal } from '../access/Principal';
-import type { RequestDeadline } from './RequestDeadline';
 
 export interface RequestScope {
   /** Absent for work that is not an HTTP request (a command-line run, a deadline used on its own). */
   requestId?: string;
   /** performance.now() when the request arrived. */
   startedAt: number;
-  deadline?: RequestDeadline;
+  /** Refuses this request's commits once its deadline passed (RequestDeadline). */
+  deadline?: CommitGate;
   /** Who the changes made in this scope are by: `changed_by` and `changed_by_api_key` of their audit rows. */
   actor?: AuthenticatedPrincipal;
+}
+
+/** What a transaction asks before it commits, and tells after: RequestDeadline answers for its request. */
+export interface CommitGate {
+  /** Throws when the transaction may not commit any more. */
+  beginCommit(transaction: unknown): void;
+  endCommit(transaction: unknown): void;
 }
 
 const scopes = new AsyncLocalStorage<RequestScope>();

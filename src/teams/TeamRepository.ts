@@ -5,7 +5,7 @@ import { readRows } from '../database/readRows';
 import { sql, table } from '../database/sql';
 import { TABLES } from '../database/tables';
 import { readUtcTimestamp } from '../database/utcTimestamps';
-import type { LoaderFactory } from '../graphql/requestLoaders';
+import type { ApiLoaderFactory } from '../graphql/context';
 
 export interface TeamRow {
   teamId: string;
@@ -52,7 +52,7 @@ function teamRowOf(row: StoredTeamRow): TeamRow {
 }
 
 /** Teams by id, batched per request (Model.team). */
-export const teamById: LoaderFactory<string, TeamRow | null> = (context) => {
+export const teamById: ApiLoaderFactory<string, TeamRow | null> = (context) => {
   const teams = new TeamRepository(context.em);
   return new DataLoader((ids) => teams.findByIds(ids));
 };

@@ -3,7 +3,7 @@
 // back with the change itself.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AccessGuard } from '../access/AccessGuard';
-import { actingAs } from '../request/RequestScope';
+import { actingAs } from './RequestScope';
 
 export function auditedTransaction<T>(em: EntityManager, access: AccessGuard, work: (em: EntityManager) => Promise<T>): Promise<T> {
   return actingAs(access.principal, () => em.transactional(work));
