@@ -79,20 +79,28 @@ function formatMs(ms: number): string {
   return ms < 10 ? ms.toFixed(1) : String(Math.round(ms));
 }
 
+/** A 1-minute load average above this, per CPU, before the run means other work was competing for the CPUs. */
+export const BUSY_LOAD_PER_CPU = 0.5;
+
 export function writeResultsFile(file: string, table: string, conditions: RunConditions): void {
   const memoryGiB = (os.totalmem() / 2 ** 30).toFixed(1);
   const load = (averages: number[]) => averages.map((average) => average.toFixed(2)).join(' ');
+  const cpus = os.availableParallelism();
+  const busy =
+    conditions.loadBefore[0] > cpus * BUSY_LOAD_PER_CPU
+      ? `\n**Taken on a busy machine** (load average ${conditions.loadBefore[0].toFixed(2)} on ${cpus} CPUs before the run started): the req/s ratios are pulled toward 1.0 and noisy; the CPU ms/req ratios hold better. Rerun on a quiet machine before quoting (README.md, "On a shared machine").\n`
+      : '';
   const text = `# Benchmark results
 
 Written by \`npm run bench\`; how it measures and what the ratios mean: [README.md](README.md). Ratios compare
 requests/s within this run. CPU ms/req is each server process's own CPU time (user + system, from /proc) per
 answered request. p50 and p99 are autocannon's latency percentiles, the mean over the rounds.
-
+${busy}
 ${table}
 
 - Date: ${new Date().toISOString()}
 - Command: \`${conditions.command}\`
-- Machine: ${os.availableParallelism()} CPUs (nproc), ${cpuModel()}, ${memoryGiB} GiB RAM, ${os.type()} ${os.release()}; load average (1, 5, 15 min) ${load(conditions.loadBefore)} at the start, ${load(conditions.loadAfter)} at the end
+- Machine: ${cpus} CPUs (nproc), ${cpuModel()}, ${memoryGiB} GiB RAM, ${os.type()} ${os.release()}; load average (1, 5, 15 min) ${load(conditions.loadBefore)} at the start, ${load(conditions.loadAfter)} at the end
 - Node ${process.version} for every server; ${conditions.postgresVersion}
 - Load: autocannon in the bench process, ${conditions.connections} connections; each server a pool of ${conditions.poolSize} database connections; per case and server ${conditions.warmupSeconds} s warm-up, then ${conditions.durationSeconds} s measured in ${conditions.rounds} rounds, the servers taking turns in rotating order (all stay up, idle when not measured)
 - Data: ${conditions.seed}

@@ -1,4 +1,7 @@
-import { resultsTable, type BenchResults, type CaseResult } from '../../../bench/compare/resultsTable';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { BUSY_LOAD_PER_CPU, resultsTable, writeResultsFile, type BenchResults, type CaseResult, type RunConditions } from '../../../bench/compare/resultsTable';
 
 const result = (requestsPerSecond: number, cpuMsPerRequest = 1, failures = 0): CaseResult => ({ requestsPerSecond, p50Ms: 2, p99Ms: 12.4, failures, cpuMsPerRequest });
 
@@ -59,5 +62,46 @@ describe('resultsTable', () => {
 
     const [header] = rows(resultsTable({ contestants: ALL.slice(1), byCase: {}, peakRssBytes: {} }));
     expect(header.some((cell) => cell.startsWith('ours/'))).toBe(false);
+  });
+});
+
+describe('writeResultsFile', () => {
+  const conditions = (loadBefore: number): RunConditions => ({
+    command: 'BENCH_ROUNDS=4 npm run bench',
+    connections: 20,
+    poolSize: 10,
+    durationSeconds: 10,
+    warmupSeconds: 3,
+    rounds: 4,
+    loadBefore: [loadBefore, 1, 1],
+    loadAfter: [2.5, 1, 1],
+    postgresVersion: 'PostgreSQL 15.20',
+    contestants: ['ours: the server', 'ceiling: node:http + pg'],
+    seed: '1000 models',
+  });
+  let directory: string;
+  beforeEach(() => {
+    directory = mkdtempSync(path.join(os.tmpdir(), 'results-file-'));
+  });
+  afterEach(() => rmSync(directory, { recursive: true, force: true }));
+
+  function written(loadBefore: number): string {
+    const file = path.join(directory, 'RESULTS.md');
+    writeResultsFile(file, '| case |', conditions(loadBefore));
+    return readFileSync(file, 'utf8');
+  }
+
+  it('records the command, the load average at both ends, the data and each contestant', () => {
+    const text = written(0.1);
+    expect(text).toContain('- Command: `BENCH_ROUNDS=4 npm run bench`');
+    expect(text).toContain('load average (1, 5, 15 min) 0.10 1.00 1.00 at the start, 2.50 1.00 1.00 at the end');
+    expect(text).toContain('20 connections; each server a pool of 10 database connections');
+    expect(text).toContain('- Data: 1000 models');
+    expect(text).toContain('- ours: the server\n- ceiling: node:http + pg\n');
+    expect(text).not.toContain('busy machine');
+  });
+
+  it('says it was taken on a busy machine when the load before the run was above half a process per CPU', () => {
+    expect(written(os.availableParallelism() * BUSY_LOAD_PER_CPU + 0.5)).toContain('**Taken on a busy machine**');
   });
 });
