@@ -85,6 +85,8 @@ export const CONTESTANTS: Contestant[] = [
       cwd: setup.workDir,
       port: setup.port,
       isReady: graphqlIsReady,
+      // Its CLI exits on SIGINT and leaves SIGTERM to the default action.
+      stopSignal: 'SIGINT',
     }),
     headers: () => JSON_HEADERS,
   },
