@@ -2,9 +2,9 @@
 // contestant has them (PostGraphile and the ceiling know nothing of publicModelName or teamId).
 import { randomUUID } from 'node:crypto';
 import type { SeededData } from './benchDatabase';
+import type { ContestantName } from './contestants';
 
 export type CaseName = 'modelById' | 'firstModels' | 'modelHistory' | 'addModel';
-export type ContestantName = 'ours' | 'PostGraphile' | 'ceiling' | 'apolloFloor';
 
 export const FIRST_MODELS = 100;
 export const HISTORY_ENTRIES = 50;
@@ -26,27 +26,32 @@ export type RequestFactory = () => BenchRequest;
 
 const OUR_MODEL_FIELDS = 'id modelName publicModelName teamId litellmParams modelInfo createdAt createdBy updatedAt updatedBy';
 const POSTGRAPHILE_MODEL_FIELDS = 'modelId modelName litellmParams modelInfo createdAt createdBy updatedAt updatedBy';
-const AUDIT_FIELDS = 'id action tableName objectId changedBy updatedAt beforeValue updatedValues';
-const NEW_MODEL_PARAMS = { model: 'openai/gpt-4o-mini', api_key: 'sk-proj-bench-0123456789abcdef0123456789' };
+const AUDIT_FIELDS = 'action tableName objectId changedBy updatedAt beforeValue updatedValues';
+/** What a client sends: plaintext, which ours encrypts before storing and PostGraphile and the ceiling store as sent. */
+const NEW_MODEL_PARAMS = { model: 'openai/gpt-4o-mini', api_key: 'sk-proj-bench-0123456789abcdef0123456789', api_base: 'https://api.openai.com/v1', rpm: 600 };
 
 const graphql = (query: string, variables?: Record<string, unknown>): BenchRequest => ({ path: '/graphql', body: JSON.stringify({ query, variables }) });
 
-const QUERIES: Record<Exclude<ContestantName, 'ceiling' | 'apolloFloor'>, Record<CaseName, string>> = {
+/** PostGraphile v4 and v5 name the fields alike, except the audit table's `id`: v5 calls it rowId (its `id` is the node id). */
+const postGraphileQueries = (auditRowId: 'id' | 'rowId'): Record<CaseName, string> => ({
+  modelById: `query Model($id: String!) { liteLlmProxyModelTableByModelId(modelId: $id) { ${POSTGRAPHILE_MODEL_FIELDS} } }`,
+  firstModels: `query Models { allLiteLlmProxyModelTables(first: ${FIRST_MODELS}, orderBy: [CREATED_AT_ASC, MODEL_ID_ASC]) {
+    totalCount pageInfo { hasNextPage endCursor } edges { cursor node { ${POSTGRAPHILE_MODEL_FIELDS} } } } }`,
+  modelHistory: `query History($id: String!) { allLiteLlmAuditLogs(condition: { objectId: $id }, first: ${HISTORY_ENTRIES},
+    orderBy: [UPDATED_AT_DESC, ${auditRowId === 'id' ? 'ID' : 'ROW_ID'}_DESC]) { edges { cursor node { ${auditRowId} ${AUDIT_FIELDS} } } } }`,
+  addModel: `mutation Add($model: LiteLlmProxyModelTableInput!) { createLiteLlmProxyModelTable(input: { liteLlmProxyModelTable: $model }) {
+    liteLlmProxyModelTable { modelId modelName } } }`,
+});
+
+const QUERIES: Record<Exclude<ContestantName, 'ceiling'>, Record<CaseName, string>> = {
   ours: {
     modelById: `query Model($id: ID!) { model(id: $id) { ${OUR_MODEL_FIELDS} } }`,
     firstModels: `query Models { models(first: ${FIRST_MODELS}) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { ${OUR_MODEL_FIELDS} } } } }`,
-    modelHistory: `query History($id: ID!) { auditLogs(filter: { objectId: $id }, first: ${HISTORY_ENTRIES}) { edges { cursor node { ${AUDIT_FIELDS} } } } }`,
+    modelHistory: `query History($id: ID!) { auditLogs(filter: { objectId: $id }, first: ${HISTORY_ENTRIES}) { edges { cursor node { id ${AUDIT_FIELDS} } } } }`,
     addModel: 'mutation Add($name: String!, $params: JSON!) { addModel(input: { modelName: $name, litellmParams: $params }) { id modelName } }',
   },
-  PostGraphile: {
-    modelById: `query Model($id: String!) { liteLlmProxyModelTableByModelId(modelId: $id) { ${POSTGRAPHILE_MODEL_FIELDS} } }`,
-    firstModels: `query Models { allLiteLlmProxyModelTables(first: ${FIRST_MODELS}, orderBy: [CREATED_AT_ASC, MODEL_ID_ASC]) {
-      totalCount pageInfo { hasNextPage endCursor } edges { cursor node { ${POSTGRAPHILE_MODEL_FIELDS} } } } }`,
-    modelHistory: `query History($id: String!) { allLiteLlmAuditLogs(condition: { objectId: $id }, first: ${HISTORY_ENTRIES}, orderBy: [UPDATED_AT_DESC, ID_DESC]) {
-      edges { cursor node { ${AUDIT_FIELDS} } } } }`,
-    addModel: `mutation Add($model: LiteLlmProxyModelTableInput!) { createLiteLlmProxyModelTable(input: { liteLlmProxyModelTable: $model }) {
-      liteLlmProxyModelTable { modelId modelName } } }`,
-  },
+  postgraphile4: postGraphileQueries('id'),
+  postgraphile5: postGraphileQueries('rowId'),
 };
 
 export function requestFactory(contestant: ContestantName, name: CaseName, data: SeededData): RequestFactory {
@@ -68,8 +73,7 @@ export function requestFactory(contestant: ContestantName, name: CaseName, data:
         return () => ceiling('/addModel', { modelName: newModelName(), litellmParams: NEW_MODEL_PARAMS });
     }
   }
-  // The Apollo floor answers our operations, as our clients write them.
-  const query = QUERIES[contestant === 'apolloFloor' ? 'ours' : contestant][name];
+  const query = QUERIES[contestant][name];
   switch (name) {
     case 'modelById':
       return () => graphql(query, { id: modelIds() });
@@ -80,7 +84,7 @@ export function requestFactory(contestant: ContestantName, name: CaseName, data:
     case 'modelHistory':
       return () => graphql(query, { id: hotModelIds() });
     case 'addModel':
-      if (contestant !== 'PostGraphile') return () => graphql(query, { name: newModelName(), params: NEW_MODEL_PARAMS });
+      if (contestant === 'ours') return () => graphql(query, { name: newModelName(), params: NEW_MODEL_PARAMS });
       return () => {
         const id = randomUUID();
         return graphql(query, {

@@ -17,6 +17,8 @@ export interface ChildServerOptions {
   /** Resolves true once the server answers. */
   isReady(baseUrl: string): Promise<boolean>;
   port: number;
+  /** The signal that stops it cleanly (default SIGTERM): a process ended by a signal it does not handle writes no --cpu-prof profile. */
+  stopSignal?: NodeJS.Signals;
 }
 
 export interface ChildServer {
@@ -29,12 +31,13 @@ export interface ChildServer {
   stop(): Promise<void>;
 }
 
-const running = new Set<ChildProcess>();
+/** Every child still running, and the signal that stops it. */
+const running = new Map<ChildProcess, NodeJS.Signals>();
 
 export async function startChildServer(options: ChildServerOptions): Promise<ChildServer> {
   const log = openSync(options.logFile, 'a');
   const child = spawn(options.command, options.args, { cwd: options.cwd, env: options.env, stdio: ['ignore', log, log] });
-  running.add(child);
+  running.set(child, options.stopSignal ?? 'SIGTERM');
   child.once('exit', () => running.delete(child));
   const baseUrl = `http://127.0.0.1:${options.port}`;
   const server: ChildServer = {
@@ -42,7 +45,7 @@ export async function startChildServer(options: ChildServerOptions): Promise<Chi
     pid: child.pid!,
     peakRssBytes: () => peakRssBytes(child.pid!),
     cpuMs: () => cpuMs(child.pid!),
-    stop: () => stopChild(child),
+    stop: () => stopChild(child, options.stopSignal ?? 'SIGTERM'),
   };
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (!(await options.isReady(baseUrl).catch(() => false))) {
@@ -60,13 +63,13 @@ export async function startChildServer(options: ChildServerOptions): Promise<Chi
 
 /** Every child still running, stopped: for the end of the run, whatever happened. */
 export async function stopAllChildren(): Promise<void> {
-  await Promise.all([...running].map(stopChild));
+  await Promise.all([...running].map(([child, signal]) => stopChild(child, signal)));
 }
 
-async function stopChild(child: ChildProcess): Promise<void> {
+async function stopChild(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
+  child.kill(signal);
   const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
   await exited;
   clearTimeout(timer);

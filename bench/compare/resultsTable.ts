@@ -1,7 +1,8 @@
-// The one results table (Markdown), and bench/RESULTS.md: the latest table, the machine and the date.
+// The one results table (Markdown), and bench/RESULTS.md: the latest table, the machine, the date, the data, the command.
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { CASES, type CaseName, type ContestantName } from './benchCases';
+import { CASES, type CaseName } from './benchCases';
+import type { ContestantName } from './contestants';
 
 /** One contestant on one case, over all rounds. */
 export interface CaseResult {
@@ -14,48 +15,60 @@ export interface CaseResult {
 }
 
 export interface BenchResults {
-  contestants: ContestantName[];
+  /** In column order; ours first, as every ratio is ours against another. */
+  contestants: { name: ContestantName; label: string }[];
   byCase: Partial<Record<CaseName, Partial<Record<ContestantName, CaseResult>>>>;
   peakRssBytes: Partial<Record<ContestantName, number>>;
 }
 
 export interface RunConditions {
+  command: string;
   connections: number;
+  poolSize: number;
   durationSeconds: number;
   warmupSeconds: number;
   rounds: number;
+  /** os.loadavg() when the run started and when it ended. */
+  loadBefore: number[];
+  loadAfter: number[];
   postgresVersion: string;
+  /** Contestants, each with its version and how it runs. */
+  contestants: string[];
   seed: string;
 }
 
 export function resultsTable({ contestants, byCase, peakRssBytes }: BenchResults): string {
-  // ours against each other contestant; then the Apollo floor against PostGraphile: how far our stack alone gets.
-  const pairs: [ContestantName, ContestantName][] = [['ours', 'PostGraphile'], ['ours', 'ceiling'], ['ours', 'apolloFloor'], ['apolloFloor', 'PostGraphile']];
-  const ratioColumns = pairs.filter(([one, other]) => contestants.includes(one) && contestants.includes(other));
+  const others = contestants.filter(({ name }) => name !== 'ours');
+  const hasOurs = contestants.some(({ name }) => name === 'ours');
+  const labels = contestants.map(({ label }) => label).join(' / ');
   const header = [
     'case',
-    ...contestants.flatMap((name) => [`${name} req/s`, `${name} p50 / p99 ms`, `${name} CPU ms/req`]),
-    ...ratioColumns.map(([one, other]) => `${one}/${other}`),
+    ...contestants.map(({ label }) => `${label} req/s`),
+    ...(hasOurs ? others.map(({ label }) => `ours/${label}`) : []),
+    `CPU ms/req: ${labels}`,
+    `p50 ms: ${labels}`,
+    `p99 ms: ${labels}`,
   ];
   const rows = CASES.filter(({ name }) => byCase[name]).map(({ name, label }) => {
     const results = byCase[name]!;
+    const each = (format: (result: CaseResult) => string) =>
+      contestants.map((contestant) => (results[contestant.name] ? format(results[contestant.name]!) : '—')).join(' / ');
     return [
       label,
-      ...contestants.flatMap((contestant) => {
-        const result = results[contestant];
-        if (!result) return ['—', '—', '—'];
-        const failures = result.failures ? ` (${result.failures} failed)` : '';
-        return [`${Math.round(result.requestsPerSecond)}${failures}`, `${formatMs(result.p50Ms)} / ${formatMs(result.p99Ms)}`, result.cpuMsPerRequest.toFixed(2)];
+      ...contestants.map((contestant) => {
+        const result = results[contestant.name];
+        if (!result) return '—';
+        return `${Math.round(result.requestsPerSecond)}${result.failures ? ` (${result.failures} failed)` : ''}`;
       }),
-      ...ratioColumns.map(([one, other]) => ratio(results[one], results[other])),
+      ...(hasOurs ? others.map((other) => ratio(results.ours, results[other.name])) : []),
+      each((result) => result.cpuMsPerRequest.toFixed(2)),
+      each((result) => formatMs(result.p50Ms)),
+      each((result) => formatMs(result.p99Ms)),
     ];
   });
-  const memory = [
-    'peak RSS (VmHWM)',
-    ...contestants.flatMap((name) => [peakRssBytes[name] ? `${Math.round(peakRssBytes[name]! / 2 ** 20)} MiB` : '—', '', '']),
-    ...ratioColumns.map(() => ''),
-  ];
-  return [header, header.map(() => '---'), ...rows, memory].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+  const table = [header, header.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+  const memory = contestants.map(({ name, label }) => `${label} ${peakRssBytes[name] ? `${Math.round(peakRssBytes[name]! / 2 ** 20)} MiB` : '—'}`);
+  return `${table}\n\nPeak RSS (VmHWM) over the run: ${memory.join(', ')}.`;
 }
 
 function ratio(one: CaseResult | undefined, other: CaseResult | undefined): string {
@@ -66,29 +79,37 @@ function formatMs(ms: number): string {
   return ms < 10 ? ms.toFixed(1) : String(Math.round(ms));
 }
 
+/** A 1-minute load average above this, per CPU, before the run means other work was competing for the CPUs. */
+export const BUSY_LOAD_PER_CPU = 0.5;
+
 export function writeResultsFile(file: string, table: string, conditions: RunConditions): void {
   const memoryGiB = (os.totalmem() / 2 ** 30).toFixed(1);
-  const text = `# Benchmark: this server, PostGraphile v4, a hand-written ceiling and the Apollo floor
+  const load = (averages: number[]) => averages.map((average) => average.toFixed(2)).join(' ');
+  const cpus = os.availableParallelism();
+  const busy =
+    conditions.loadBefore[0] > cpus * BUSY_LOAD_PER_CPU
+      ? `\n**Taken on a busy machine** (load average ${conditions.loadBefore[0].toFixed(2)} on ${cpus} CPUs before the run started): the req/s ratios are pulled toward 1.0 and noisy; the CPU ms/req ratios hold better. Rerun on a quiet machine before quoting (README.md, "On a shared machine").\n`
+      : '';
+  const text = `# Benchmark results
 
-Written by \`npm run bench\` (bench/compare). Ratios compare requests/s. CPU ms/req is the server process's own CPU time
-(user + system, from /proc) per answered request: on a shared machine it moves less than req/s with outside load.
-
+Written by \`npm run bench\`; how it measures and what the ratios mean: [README.md](README.md). Ratios compare
+requests/s within this run. CPU ms/req is each server process's own CPU time (user + system, from /proc) per
+answered request. p50 and p99 are autocannon's latency percentiles, the mean over the rounds.
+${busy}
 ${table}
 
 - Date: ${new Date().toISOString()}
-- Machine: ${os.availableParallelism()} CPUs (nproc), ${cpuModel()}, ${memoryGiB} GiB RAM, ${os.type()} ${os.release()}
-- Node ${process.version}; ${conditions.postgresVersion}
-- Load: autocannon in the bench process, ${conditions.connections} connections; per case and server ${conditions.warmupSeconds} s warm-up, then ${conditions.durationSeconds} s measured in ${conditions.rounds} rounds, the servers taking turns in rotating order (all four stay up, idle when not measured); latency percentiles are the mean over the rounds; each server has a pool of 10 database connections
+- Command: \`${conditions.command}\`
+- Machine: ${cpus} CPUs (nproc), ${cpuModel()}, ${memoryGiB} GiB RAM, ${os.type()} ${os.release()}; load average (1, 5, 15 min) ${load(conditions.loadBefore)} at the start, ${load(conditions.loadAfter)} at the end
+- Node ${process.version} for every server; ${conditions.postgresVersion}
+- Load: autocannon in the bench process, ${conditions.connections} connections; each server a pool of ${conditions.poolSize} database connections; per case and server ${conditions.warmupSeconds} s warm-up, then ${conditions.durationSeconds} s measured in ${conditions.rounds} rounds, the servers taking turns in rotating order (all stay up, idle when not measured)
 - Data: ${conditions.seed}
-- Our server: \`node dist/src/main.js\`, NODE_ENV=production, auth on (master key, role proxy_admin), every litellm_params string encrypted at rest and masked on the way out, one pino log line per request
-- PostGraphile 4.14: CLI with --dynamic-json --disable-graphiql --disable-query-log; no auth, returns stored ciphertext as is, writes no audit row
-- Ceiling: node:http + pg, one SQL statement per request building its JSON in Postgres (bench/compare/ceilingServer.ts); the write inserts model and audit row in one statement
-- Apollo floor: Apollo Server 5 over node:http with our Apollo options, answering our own operations with one hand-written pg resolver each (bench/compare/apolloFloorServer.ts): no auth, ORM, type-graphql, decryption, masking or log line; the write runs our unit of work's statements (BEGIN, INSERT model, INSERT audit row, COMMIT). ours/apolloFloor is what our own code costs; apolloFloor/PostGraphile is how far the stack alone gets
+${conditions.contestants.map((line) => `- ${line}`).join('\n')}
 `;
   writeFileSync(file, text);
 }
 
 function cpuModel(): string {
   const match = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
-  return match ? match[1].trim() : os.cpus()[0]?.model ?? 'unknown CPU';
+  return match ? match[1].trim() : (os.cpus()[0]?.model ?? 'unknown CPU');
 }
