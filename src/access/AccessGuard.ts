@@ -29,6 +29,6 @@ export class AccessGuard {
 
 /** The request's guard; UNAUTHENTICATED when no valid key was sent (the @auth check normally said so already). */
 export function accessOf(context: { principal: Principal; access?: AccessGuard }): AccessGuard {
-  if (!context.access) throw ApiError.unauthenticated(context.principal.authenticated ? undefined : context.principal.reason);
+  if (!context.access) throw ApiError.unauthenticated();
   return context.access;
 }

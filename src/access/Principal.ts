@@ -17,7 +17,7 @@ export interface AuthenticatedPrincipal {
 
 export interface AnonymousPrincipal {
   authenticated: false;
-  /** Why there is no principal: shown in the UNAUTHENTICATED message. */
+  /** Why there is no principal: for the server's log only (every caller gets the same UNAUTHENTICATED message). */
   reason: string;
 }
 

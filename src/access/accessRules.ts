@@ -81,7 +81,7 @@ export function allowsCaller(principal: AuthenticatedPrincipal, rule: AuthRule):
 }
 
 export function requireAuthenticated(principal: Principal): AuthenticatedPrincipal {
-  if (!principal.authenticated) throw ApiError.unauthenticated(principal.reason);
+  if (!principal.authenticated) throw ApiError.unauthenticated();
   return principal;
 }
 

@@ -4,6 +4,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AccessGuard } from '../access/AccessGuard';
+import { MASTER_KEY_USER_ID } from '../access/Principal';
 import { parseStoredRole, UserRole } from '../access/UserRole';
 import { auditedTransaction } from '../request/auditedTransaction';
 import { hashApiKey } from '../crypto/hashApiKey';
@@ -27,6 +28,8 @@ export class AdminService {
 
   async createUser(input: CreateUserInput): Promise<User> {
     const userId = input.userId == null ? randomUUID() : requireIdentifier(input.userId, 'userId');
+    // Changes the master key makes are audited as default_user_id: a user of that id would write audit rows as it.
+    if (userId === MASTER_KEY_USER_ID) throw ApiError.badInput(`userId ${JSON.stringify(userId)} is reserved for the master key.`);
     return this.createOnce(`A user with id ${JSON.stringify(userId)} already exists.`, async (em) => {
       if (await em.findOne(User, { userId })) throw ApiError.conflict(`A user with id ${JSON.stringify(userId)} already exists.`);
       return em.create(User, { userId, userRole: input.userRole ?? UserRole.INTERNAL_USER, userEmail: input.userEmail ?? null, teams: [] });

@@ -71,7 +71,13 @@ function storedFilterOf(filter: AuditLogFilter | null | undefined): StoredAuditF
 function isAuditCursor(value: unknown): value is AuditCursor {
   if (typeof value !== 'object' || value === null) return false;
   const cursor = value as Record<string, unknown>;
-  return typeof cursor.updatedAt === 'string' && isStorableInstant(new Date(cursor.updatedAt)) && typeof cursor.id === 'string';
+  return (
+    typeof cursor.updatedAt === 'string' &&
+    isStorableInstant(new Date(cursor.updatedAt)) &&
+    typeof cursor.id === 'string' &&
+    // Text PostgreSQL cannot hold is no id this API gave out.
+    !cursor.id.includes('\u0000')
+  );
 }
 
 function isStorableInstant(date: Date): boolean {

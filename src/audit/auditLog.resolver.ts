@@ -4,8 +4,10 @@ import { GraphQLJSON } from 'graphql-scalars';
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { accessOf } from '../access/AccessGuard';
 import { Auth } from '../access/Auth';
-import { AuthRule } from '../access/accessRules';
+import { AuthRule, isProxyAdmin } from '../access/accessRules';
 import { UserRole } from '../access/UserRole';
+import { maskSecret } from '../crypto/maskSecrets';
+import { TABLES } from '../database/tables';
 import { ConnectionType, pageSize } from '../graphql/connection';
 import type { ApiContext, ApiLoaderFactory } from '../graphql/context';
 
@@ -43,6 +45,12 @@ export class AuditLogResolver {
   @Auth({ rule: AuthRule.AUDIT_READER })
   auditLog(@Arg('id', () => ID) id: string, @Ctx() context: ApiContext): Promise<AuditLogNode | null> {
     return new AuditLogService(context.em, accessOf(context)).findVisible(id);
+  }
+
+  @FieldResolver(() => ID, { description: "The changed row's id. For an API key, its sha256: shown to proxy admins only, masked for others." })
+  objectId(@Root() entry: AuditLogNode, @Ctx() context: ApiContext): string {
+    if (entry.tableName !== TABLES.verificationToken || isProxyAdmin(accessOf(context).principal)) return entry.objectId;
+    return maskSecret(entry.objectId);
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'sha256 of the key that made the change.' })

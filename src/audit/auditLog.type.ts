@@ -23,7 +23,7 @@ export class AuditLogNode {
   @Field()
   tableName!: string;
 
-  @Field(() => ID)
+  /** object_id as stored; the field resolver hides it where it is a key's hash (auditLog.resolver). */
   objectId!: string;
 
   @Field({ description: 'The user id of the caller who made the change.' })

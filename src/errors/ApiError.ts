@@ -13,8 +13,9 @@ export class ApiError extends GraphQLError {
     this.name = 'ApiError';
   }
 
-  static unauthenticated(message = 'A valid API key is required (Authorization: Bearer <key>).'): ApiError {
-    return new ApiError('UNAUTHENTICATED', message);
+  /** One message for every missing or bad key: which it was (expired, blocked, unknown…) goes to the server log only. */
+  static unauthenticated(): ApiError {
+    return new ApiError('UNAUTHENTICATED', 'A valid API key is required (Authorization: Bearer <key>, or x-litellm-api-key: <key>).');
   }
 
   static forbidden(message = 'You are not allowed to do this.'): ApiError {

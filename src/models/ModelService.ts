@@ -78,7 +78,8 @@ export class ModelService {
     const newModel = validateAddModelInput(input);
     this.access.assert(AuthRule.MODEL_MANAGER, newModel.teamId);
     const id = newModel.id ?? randomUUID();
-    if (this.findConfigModel(id)) throw ApiError.conflict(`A model with id ${JSON.stringify(id)} is already defined in the config file.`);
+    // Taken by a config-file model, a hidden model or a visible one: the same answer, so it reveals nothing.
+    if (this.findConfigModel(id)) throw unavailableId(id);
     const encrypted = encryptLitellmParams(newModel.litellmParams, this.services.cipher);
     const actor = this.access.principal.userId;
     try {
@@ -95,7 +96,7 @@ export class ModelService {
       });
       return storedModelNode(model);
     } catch (error) {
-      if (error instanceof UniqueConstraintViolationException) throw duplicateId(id);
+      if (error instanceof UniqueConstraintViolationException) throw unavailableId(id);
       throw error;
     }
   }
@@ -182,7 +183,7 @@ export class ModelService {
     if (!model) {
       const configModel = this.findConfigModel(id);
       if (configModel && this.access.allows(AuthRule.MODEL_VIEWER, ownerTeamOfModelInfo(configModel.modelInfo))) {
-        throw ApiError.badInput(`Model ${JSON.stringify(id)} is defined in the config file ${this.services.configFile} and cannot be changed through the API.`);
+        throw ApiError.badInput(`Model ${JSON.stringify(id)} is defined in the config file and cannot be changed through the API.`);
       }
       throw ApiError.notFound('Model', id);
     }
@@ -231,8 +232,8 @@ function storedDamage(model: ProxyModel, owner: OwnerTeam): string | undefined {
   return undefined;
 }
 
-function duplicateId(id: string): ApiError {
-  return ApiError.conflict(`A model with id ${JSON.stringify(id)} already exists.`);
+function unavailableId(id: string): ApiError {
+  return ApiError.conflict(`The model id ${JSON.stringify(id)} is not available: choose another, or leave modelInfo.id out for a new one.`);
 }
 
 function sameJson(a: unknown, b: unknown): boolean {

@@ -1,7 +1,8 @@
 // Refuses, before anything runs, operations whose input no resolver could handle safely: text PostgreSQL
 // cannot hold (a NUL character, which in SQL text even breaks the wire protocol; an unpaired UTF-16 surrogate,
-// which jsonb refuses), JSON nested deeper than any real model configuration (the recursive validation, merge
-// and masking code would overflow the stack), and subscriptions (the schema has none).
+// which jsonb refuses), numbers no JSON can hold (a literal 1e400 would be stored as null), JSON nested deeper than
+// any real model configuration (the recursive validation, merge and masking code would overflow the stack), and
+// subscriptions (the schema has none).
 import { HeaderMap, type ApolloServerPlugin, type BaseContext, type GraphQLResponse } from '@apollo/server';
 import { Kind, visit, type DocumentNode } from 'graphql';
 
@@ -33,6 +34,7 @@ function findVariableProblem(variables: Record<string, unknown>): string | undef
       if (problem) return `Variable ${truncated(path)} ${problem}`;
       continue;
     }
+    if (typeof value === 'number' && !Number.isFinite(value)) return `Variable ${truncated(path)} ${NON_FINITE}`;
     if (typeof value !== 'object' || value === null) continue;
     if (depth >= MAX_INPUT_DEPTH) return depthMessage(`Variable ${path}`);
     for (const [key, item] of Object.entries(value)) {
@@ -75,6 +77,12 @@ function walkLiterals(document: DocumentNode): string | undefined {
       const text = textProblem(node.value);
       if (text) problem ??= `A string in the query ${text}`;
     },
+    [Kind.FLOAT]: (node) => {
+      if (!Number.isFinite(Number(node.value))) problem ??= `A number in the query ${NON_FINITE}`;
+    },
+    [Kind.INT]: (node) => {
+      if (!Number.isFinite(Number(node.value))) problem ??= `A number in the query ${NON_FINITE}`;
+    },
   });
   return problem;
 }
@@ -83,6 +91,8 @@ function walkLiterals(document: DocumentNode): string | undefined {
 function shorten(key: string): string {
   return key.length > 40 ? `${key.slice(0, 40)}…` : key;
 }
+
+const NON_FINITE = 'is too large to be a number JSON can hold (it would be stored as null).';
 
 const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 

@@ -23,6 +23,8 @@ export interface RequestLogLine {
   outcome: 'ok' | 'error' | 'rejected';
   /** extensions.code of each distinct error, as the client saw it. */
   errorCodes?: string[];
+  /** Why the key sent was refused (expired, blocked, unknown…): the client's message never says. */
+  keyRefused?: string;
 }
 
 /** Runs the handling of one HTTP request so that its log line can name it and time it. */
@@ -50,6 +52,7 @@ export function createRequestLogPlugin(logger: Logger): ApolloServerPlugin<ApiCo
             durationMs: elapsedSince(startedAt),
             outcome: errorCodes.length ? 'error' : 'ok',
             ...(errorCodes.length ? { errorCodes } : {}),
+            ...(!principal.authenticated && errorCodes.includes('UNAUTHENTICATED') ? { keyRefused: principal.reason } : {}),
           };
           logger.info(line, REQUEST_LOG_MESSAGE);
         },

@@ -1,6 +1,7 @@
 // Who is calling: the master key, `sk-` keys found by their hash, roles and teams, and every kind of
 // refused key, through real HTTP.
 import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
 import { mkdtempSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,8 +9,11 @@ import { startApp } from '../../../src/app/startApp';
 import { loadSettings, type Settings } from '../../../src/config/settings';
 import { hashApiKey } from '../../../src/crypto/hashApiKey';
 import { TABLES } from '../../../src/database/tables';
+import { ApiError } from '../../../src/errors/ApiError';
 import { StartupError } from '../../../src/errors/StartupError';
+import * as loggerModule from '../../../src/server/logger';
 import { createLogger } from '../../../src/server/logger';
+import { REQUEST_LOG_MESSAGE, type RequestLogLine } from '../../../src/server/requestLog';
 import { addModel, createUser, generateKey, keyWithRole, teamWithKeys } from '../../support/fixtures';
 import { testDatabaseKinds } from '../../support/testDatabases';
 import { type GraphqlResponse, postGraphql, serverForEachFile, TEST_MASTER_KEY } from '../../support/testServer';
@@ -28,7 +32,25 @@ async function postWithHeaders(baseUrl: string, headers: Record<string, string>,
 }
 
 describe.each(testDatabaseKinds())('who is calling, on %s', (kind) => {
+  const logged: string[] = [];
+  beforeAll(() => {
+    // The server built by serverForEachFile logs here: the reason a key was refused is written only to the log.
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        logged.push(chunk.toString('utf8'));
+        done();
+      },
+    });
+    jest.spyOn(loggerModule, 'createLogger').mockReturnValue(loggerModule.createLogger('info', destination));
+  });
+  afterAll(() => jest.restoreAllMocks());
   const handle = serverForEachFile(kind);
+
+  /** The newest request log line: the one of the request just made (tests here run one after the other). */
+  function lastRequestLine(): RequestLogLine {
+    const lines = logged.join('').split('\n').filter(Boolean).map((line) => JSON.parse(line) as RequestLogLine & { msg: string });
+    return lines.filter((line) => line.msg === REQUEST_LOG_MESSAGE).at(-1)!;
+  }
 
   /** A key row written the way the proxy writes it: the sha256 hex of the raw key, nothing else. */
   async function insertKey(rawKey: string, columns: { userId?: string | null; teamId?: string | null; expires?: Date | null; blocked?: boolean } = {}) {
@@ -45,11 +67,13 @@ describe.each(testDatabaseKinds())('who is calling, on %s', (kind) => {
     await handle.server.sql(`INSERT INTO "${TABLES.user}" (user_id, user_role) VALUES (?, ?)`, [userId, role]);
   }
 
-  function expectUnauthenticated(response: GraphqlResponse, message: RegExp) {
+  /** Refused with the one UNAUTHENTICATED message every bad key gets; the server's log line says why. */
+  function expectUnauthenticated(response: GraphqlResponse, reason: RegExp) {
     expect(response.data).toBeNull();
     expect(response.errors).toHaveLength(1);
     expect(response.errors![0]).toMatchObject({ path: ['models'], extensions: { code: 'UNAUTHENTICATED' } });
-    expect(response.errors![0].message).toMatch(message);
+    expect(response.errors![0].message).toBe(ApiError.unauthenticated().message);
+    expect(lastRequestLine().keyRefused).toMatch(reason);
   }
 
   describe('the master key', () => {
@@ -167,7 +191,7 @@ describe.each(testDatabaseKinds())('who is calling, on %s', (kind) => {
     });
   });
 
-  describe('a refused key is UNAUTHENTICATED on a protected query, with a message saying why', () => {
+  describe('a refused key is UNAUTHENTICATED on a protected query, with one message for all, and the reason in the log', () => {
     it('no key at all', async () => {
       expectUnauthenticated(await handle.server.graphql(PROTECTED, undefined, null), /No API key was sent/);
     });

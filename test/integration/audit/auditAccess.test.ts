@@ -94,11 +94,16 @@ describe.each(testDatabaseKinds())('who may read the audit trail on %s', (kind) 
       expect(response.data!.auditLogs.totalCount).toBe(Number(count));
     });
 
-    it('a proxy admin viewer sees every entry too', async () => {
+    it("a proxy admin viewer sees every entry too, an API key's only without its hash", async () => {
       const asAdmin = await graphql(ALL_ENTRIES, TEST_MASTER_KEY);
       const asViewer = await graphql(ALL_ENTRIES, viewerKey);
       expect(asViewer.errors).toBeUndefined();
-      expect(asViewer.data).toEqual(asAdmin.data);
+      // Key hashes are for proxy admins only: a viewer reads the id of a key-table entry masked.
+      const keyHashesMasked = structuredClone(asAdmin.data);
+      for (const edge of keyHashesMasked.auditLogs.edges) {
+        if (edge.node.tableName === TABLES.verificationToken) edge.node.objectId = maskSecret(edge.node.objectId);
+      }
+      expect(asViewer.data).toEqual(keyHashesMasked);
     });
 
     it("a team admin sees only the entries of the team's models, a deleted one's and the old proxy's included", async () => {

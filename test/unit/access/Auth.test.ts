@@ -7,6 +7,7 @@ import { AccessGuard } from '../../../src/access/AccessGuard';
 import { AuthRule } from '../../../src/access/accessRules';
 import { anonymous, type Principal } from '../../../src/access/Principal';
 import { UserRole } from '../../../src/access/UserRole';
+import { ApiError } from '../../../src/errors/ApiError';
 
 @ObjectType()
 class TeamThing {
@@ -70,8 +71,9 @@ describe('@Auth', () => {
   it('refuses a caller without the required role (FORBIDDEN) and a caller without a key (UNAUTHENTICATED)', async () => {
     expect((await run('{ adminOnly }', principal(UserRole.PROXY_ADMIN))).data).toEqual({ adminOnly: 'ok' });
     expect((await run('{ adminOnly }', principal(UserRole.PROXY_ADMIN_VIEWER))).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    // The reason a key was refused is for the log; every caller reads the same message.
     expect((await run('{ adminOnly }', anonymous('No API key was sent.'))).errors?.[0]).toMatchObject({
-      message: 'No API key was sent.',
+      message: ApiError.unauthenticated().message,
       extensions: { code: 'UNAUTHENTICATED' },
     });
   });
