@@ -2,6 +2,7 @@
 import { defineConfig, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { AuditSubscriber } from '../audit/AuditSubscriber';
+import { withoutStatements } from './describeDatabaseError';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 
@@ -64,7 +65,9 @@ export function ormOptions({ databaseUrl, poolSize, logger, statementTimeoutMs }
   });
 }
 
+/** knex writes its warnings as text, a failed statement and its values included (`Connection Error: Error: insert …`). */
 function driverLog(logger: DriverLogger) {
-  const warn = (message: unknown) => logger.warn({ driverMessage: String(message) }, 'database driver warning');
+  const warn = (message: unknown) =>
+    logger.warn(typeof message === 'object' && message !== null ? { err: message } : { driverMessage: withoutStatements(String(message)) }, 'database driver warning');
   return { warn, error: warn, deprecate: warn, debug: () => undefined };
 }

@@ -1,4 +1,6 @@
 // A problem that stops the server from starting: printed as one line, exit code 1, no stack.
+import { describeDatabaseError, withoutStatements } from '../database/describeDatabaseError';
+
 export class StartupError extends Error {
   override name = 'StartupError';
 
@@ -25,8 +27,14 @@ export class StartupError extends Error {
   }
 }
 
+/**
+ * One line on what went wrong, for the terminal. A database error says what the database said, never the
+ * statement or its values (a failed migration's message holds them both).
+ */
 export function describeCause(cause: unknown): string {
   if (cause instanceof AggregateError && cause.errors.length > 0) return describeCause(cause.errors[0]);
-  if (cause instanceof Error) return cause.message.split('\n')[0] || cause.name;
-  return String(cause);
+  const database = describeDatabaseError(cause);
+  if (database) return database.code ? `${database.message} (SQLSTATE ${database.code})` : database.message;
+  if (cause instanceof Error) return withoutStatements(cause.message).split('\n')[0] || cause.name;
+  return withoutStatements(String(cause));
 }
