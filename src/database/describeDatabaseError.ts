@@ -64,7 +64,7 @@ export function describeDatabaseError(error: unknown): DatabaseErrorDescription 
   return description;
 }
 
-export function isDatabaseError(error: unknown): error is Error {
+function isDatabaseError(error: unknown): error is Error {
   if (typeof error !== 'object' || error === null) return false;
   if (error instanceof DriverException) return true;
   const fields = error as Record<string, unknown>;
