@@ -99,7 +99,6 @@ export function isNonSecretParameter(name: string): boolean {
   return classifyKey(name) === KeyKind.NonSecretParameter;
 }
 
-
 /** Whether an HTTP header of this name carries a credential. */
 export function isCredentialHeader(name: string): boolean {
   return CREDENTIAL_HEADER_NAMES.includes(name.toLowerCase()) || CREDENTIAL_HEADER_FRAGMENT.test(name);
