@@ -1,7 +1,7 @@
 // `npm start`: reads the environment, starts the server, stops it cleanly on SIGTERM/SIGINT.
 import { startApp } from './app/startApp';
 import { loadSettings } from './config/settings';
-import { StartupError } from './errors/StartupError';
+import { describeCause, StartupError } from './errors/StartupError';
 import { createLogger } from './server/logger';
 
 /**
@@ -47,6 +47,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`model-admin-graphql: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`model-admin-graphql: failed to start: ${describeCause(error)}\n`);
   process.exit(1);
 });

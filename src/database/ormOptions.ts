@@ -2,6 +2,7 @@
 import type { EventSubscriber } from '@mikro-orm/core';
 import { defineConfig, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
+import { withoutStatements } from '../errors/describeDatabaseError';
 import { ENTITIES } from './entities';
 import { ProxyModel } from './entities/ProxyModel';
 import { MIGRATIONS } from './migrations';
@@ -76,7 +77,9 @@ export function ormOptions({ databaseUrl, poolSize, logger, statementTimeoutMs, 
   });
 }
 
+/** knex writes its warnings as text, a failed statement and its values included (`Connection Error: Error: insert …`). */
 function driverLog(logger: DriverLogger) {
-  const warn = (message: unknown) => logger.warn({ driverMessage: String(message) }, 'database driver warning');
+  const warn = (message: unknown) =>
+    logger.warn(typeof message === 'object' && message !== null ? { err: message } : { driverMessage: withoutStatements(String(message)) }, 'database driver warning');
   return { warn, error: warn, deprecate: warn, debug: () => undefined };
 }

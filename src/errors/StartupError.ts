@@ -1,4 +1,6 @@
 // A problem that stops the server from starting: printed as one line, exit code 1, no stack.
+import { describeDatabaseError, withoutStatements, type DatabaseErrorDescription } from './describeDatabaseError';
+
 export class StartupError extends Error {
   override name = 'StartupError';
 
@@ -32,8 +34,26 @@ export class StartupError extends Error {
   }
 }
 
+/**
+ * One line on what went wrong, for the terminal. A database error (or one wrapping it, as a failed migration's
+ * does) says what the database said and its code, never the statement or its values.
+ */
 export function describeCause(cause: unknown): string {
   if (cause instanceof AggregateError && cause.errors.length > 0) return describeCause(cause.errors[0]);
-  if (cause instanceof Error) return cause.message.split('\n')[0] || cause.name;
-  return String(cause);
+  const database = databaseErrorWithin(cause);
+  const code = database?.code ? ` (code ${database.code})` : '';
+  if (database && database.error === cause) return `${database.message}${code}`;
+  if (cause instanceof Error) return `${withoutStatements(cause.message).split('\n')[0] || cause.name}${code}`;
+  return withoutStatements(String(cause));
+}
+
+/** The first database error along the `cause` chain, described. */
+function databaseErrorWithin(error: unknown): (DatabaseErrorDescription & { error: unknown }) | undefined {
+  let current = error;
+  for (let depth = 0; typeof current === 'object' && current !== null && depth < 5; depth += 1) {
+    const description = describeDatabaseError(current);
+    if (description) return { ...description, error: current };
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
 }

@@ -82,9 +82,24 @@ export function withoutEchoedValues(formatted: GraphQLFormattedError): GraphQLFo
 const VARIABLE_ERROR = /^Variable "(\$\w+)" got invalid value /;
 const VALUE_PATH = / at "([\w$.[\]]+)"; /g;
 
-/** "…cannot represent a non string value: <value>" and "Expected value of type "X", found <value>." end in the value. */
+/** Coercion messages that end in the value they refuse, and what each keeps of itself. */
+const TRAILING_VALUES: [RegExp, string][] = [
+  // graphql-js: "String cannot represent a non string value: <value>", "ID cannot represent value: <value>",
+  // "Enum "AuditAction" cannot represent non-enum value: <value>.", …
+  [/ value: [\s\S]*$/, ' value.'],
+  // graphql-js: "Expected value of type "JSON", found <value>." (and "…, found <value>; <reason>").
+  [/, found [\s\S]*$/, '.'],
+  // graphql-scalars' DateTime: "DateTime cannot represent an invalid date-time-string <value>." and
+  // "DateTime cannot represent non string or Date type <value>".
+  [/ (an invalid date-time-string|non string or Date type) [\s\S]*$/, ' $1.'],
+  // graphql-js: "Value "<value>" does not exist in "AuditAction" enum." (the suggestion is already gone).
+  [/^Value [\s\S]* (does not exist in "\w+" enum\.)$/, 'The value $1'],
+];
+
 function withoutTrailingValue(text: string): string {
-  return text.replace(/ value: [\s\S]*$/, ' value.').replace(/, found [\s\S]*$/, '.');
+  let result = text;
+  for (const [pattern, replacement] of TRAILING_VALUES) result = result.replace(pattern, replacement);
+  return result;
 }
 
 function masked(formatted: GraphQLFormattedError, message: string, code: string): GraphQLFormattedError {

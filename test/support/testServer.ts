@@ -3,6 +3,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import { mkdtempSync } from 'node:fs';
+import { Writable } from 'node:stream';
+import type { DestinationStream } from 'pino';
 import { startApp, type RunningApp } from '../../src/app/startApp';
 import { loadSettings, type Settings } from '../../src/config/settings';
 import { createLogger } from '../../src/server/logger';
@@ -26,7 +28,34 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-export async function startTestServer(database: TestDatabase, overrides: Partial<Settings> = {}): Promise<TestServer> {
+/** Where a test server logs, when a test reads its log: every line (level trace unless told) as JSON. */
+export interface TestServerLog {
+  destination: DestinationStream;
+  level?: string;
+}
+
+export interface CapturedServerLog extends TestServerLog {
+  /** Everything written so far, exactly as written. */
+  text(): string;
+  /** Each line parsed. */
+  lines(): Record<string, any>[];
+}
+
+/** A log destination for startTestServer that keeps everything the server writes. */
+export function captureLog(level?: string): CapturedServerLog {
+  const chunks: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      chunks.push(chunk.toString('utf8'));
+      done();
+    },
+  });
+  const text = () => chunks.join('');
+  const lines = () => text().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, any>);
+  return { destination, level, text, lines };
+}
+
+export async function startTestServer(database: TestDatabase, overrides: Partial<Settings> = {}, log?: TestServerLog): Promise<TestServer> {
   const settings: Settings = {
     ...loadSettings({}),
     databaseUrl: database.url,
@@ -38,7 +67,8 @@ export async function startTestServer(database: TestDatabase, overrides: Partial
     configFile: undefined,
     ...overrides,
   };
-  const app = await startApp(settings, createLogger(process.env.LOG_LEVEL ?? 'silent'));
+  const logger = log ? createLogger(log.level ?? 'trace', log.destination) : createLogger(process.env.LOG_LEVEL ?? 'silent');
+  const app = await startApp(settings, logger);
   return {
     url: app.url,
     app,

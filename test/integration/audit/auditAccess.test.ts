@@ -99,7 +99,7 @@ describe.each(testDatabaseKinds())('who may read the audit trail on %s', (kind) 
       const asViewer = await graphql(ALL_ENTRIES, viewerKey);
       expect(asViewer.errors).toBeUndefined();
       // Key hashes are for proxy admins only: a viewer reads the id of a key-table entry masked.
-      const keyHashesMasked = structuredClone(asAdmin.data);
+      const keyHashesMasked = structuredClone(asAdmin.data!);
       for (const edge of keyHashesMasked.auditLogs.edges) {
         if (edge.node.tableName === TABLES.verificationToken) edge.node.objectId = maskSecret(edge.node.objectId);
       }

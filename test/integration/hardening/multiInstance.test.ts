@@ -59,12 +59,12 @@ if (postgresUrl) {
     it(`loses none of ${CONCURRENT_PATCHES} concurrent patches split across both instances`, async () => {
       const model = await addModel(first, { litellmParams: { model: 'x/y' } });
       const responses = await Promise.all(
-        Array.from({ length: CONCURRENT_PATCHES }, (_, i) => (i % 2 ? second : first).graphql(PATCH, { id: model.id, p: { [`key_${i}`]: i } })),
+        Array.from({ length: CONCURRENT_PATCHES }, (_, i) => (i % 2 ? second : first).graphql(PATCH, { id: model.id, p: { [`field_${i}`]: i } })),
       );
       expect(responses.flatMap((response) => response.errors ?? [])).toEqual([]);
 
       const read = await (await first.graphql(READ, { id: model.id })).data?.model.litellmParams;
-      for (let i = 0; i < CONCURRENT_PATCHES; i += 1) expect(read).toHaveProperty(`key_${i}`, i);
+      for (let i = 0; i < CONCURRENT_PATCHES; i += 1) expect(read).toHaveProperty(`field_${i}`, i);
       const updates = await database.sql(`select 1 from "${TABLES.auditLog}" where object_id = $1 and action = 'updated'`, [model.id]);
       expect(updates).toHaveLength(CONCURRENT_PATCHES);
     });
