@@ -2,8 +2,9 @@
 import { decryptValue, deriveEncryptionKey } from '../../../src/crypto/secretBox';
 import { addModel } from '../../support/fixtures';
 import { testDatabaseKinds } from '../../support/testDatabases';
-import { TEST_MASTER_KEY } from '../../support/testServer';
-import { auditRowsOf, PATCH_MODEL, serverForEachFile, storedModel, UPDATE_MODEL } from './modelApi';
+import { serverForEachFile, TEST_MASTER_KEY } from '../../support/testServer';
+import { auditRowsOf } from '../../support/auditTrail';
+import { PATCH_MODEL, storedModel, UPDATE_MODEL } from '../../support/modelApi';
 
 const ENCRYPTION_KEY = deriveEncryptionKey(TEST_MASTER_KEY);
 const CONCURRENT_PATCHES = 50;

@@ -2,8 +2,9 @@
 import { decryptValue, deriveEncryptionKey } from '../../../src/crypto/secretBox';
 import { addModel } from '../../support/fixtures';
 import { testDatabaseKinds } from '../../support/testDatabases';
-import { TEST_MASTER_KEY } from '../../support/testServer';
-import { auditRowsOf, expectError, expectNothingWritten, PATCH_MODEL, serverForEachFile, storedModel } from './modelApi';
+import { serverForEachFile, TEST_MASTER_KEY } from '../../support/testServer';
+import { auditRowsOf } from '../../support/auditTrail';
+import { expectError, expectNothingWritten, PATCH_MODEL, storedModel } from '../../support/modelApi';
 
 const ENCRYPTION_KEY = deriveEncryptionKey(TEST_MASTER_KEY);
 const PARAMS = { model: 'openai/gpt-4o', api_key: 'sk-patch-original-0123456789', api_base: 'https://a.example.com', rpm: 10 };

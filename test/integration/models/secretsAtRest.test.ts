@@ -5,8 +5,8 @@ import { decryptValue, deriveEncryptionKey, encryptValue } from '../../../src/cr
 import { TABLES } from '../../../src/database/tables';
 import { addModel } from '../../support/fixtures';
 import { testDatabaseKinds } from '../../support/testDatabases';
-import { TEST_MASTER_KEY, type TestServer } from '../../support/testServer';
-import { MODEL, MODELS, PATCH_MODEL, serverForEachFile, storedModel } from './modelApi';
+import { serverForEachFile, TEST_MASTER_KEY, type TestServer } from '../../support/testServer';
+import { MODEL, MODELS, PATCH_MODEL, storedModel } from '../../support/modelApi';
 
 const SALT_KEY = 'sk-test-salt-key-for-at-rest-encryption';
 const STANDARD_BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
