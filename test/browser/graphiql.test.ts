@@ -1,14 +1,15 @@
-// GraphiQL in real headless Chromium (Debian's /usr/bin/chromium driven by playwright-core, never a
-// downloaded browser): the page this server serves runs a query with the key pasted into the headers
-// editor, and nothing it loads comes from anywhere but this server.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+// GraphiQL in real headless Chromium (Debian's, driven by playwright-core, never a downloaded browser): the
+// page this server serves runs a query with the key pasted into the headers editor, and nothing it loads comes
+// from anywhere but this server. Without Chromium the browser part is skipped, or fails with CI=true or
+// REQUIRE_BROWSER=1 (test/support/chromium.ts).
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { createTestDatabase, type TestDatabase } from '../support/testDatabases';
-import { startTestServer, TEST_MASTER_KEY, type TestServer } from '../support/testServer';
+import { CHROMIUM_INSTALL_COMMAND, chromiumForTests } from '../support/chromium';
+import { serverForEachFile, TEST_MASTER_KEY } from '../support/testServer';
 
-const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = chromiumForTests();
 const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -25,20 +26,9 @@ const HEADERS_EDITOR = '.graphiql-editor-tool .graphiql-editor:not(.hidden) .mon
 const RESPONSE_PANE = '.graphiql-response';
 
 describe('GraphiQL at GET /graphql', () => {
-  let database: TestDatabase;
-  let server: TestServer;
+  const handle = serverForEachFile('pglite');
 
-  beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does it)`);
-    database = await createTestDatabase('pglite');
-    server = await startTestServer(database);
-  });
-  afterAll(async () => {
-    await server?.stop();
-    await database?.drop();
-  });
-
-  describe('in a browser', () => {
+  (CHROMIUM.available || CHROMIUM.required ? describe : describe.skip)('in a browser', () => {
     let userDataDir: string;
     let context: BrowserContext;
     let page: Page;
@@ -46,9 +36,10 @@ describe('GraphiQL at GET /graphql', () => {
     const pageErrors: string[] = [];
 
     beforeAll(async () => {
+      if (!CHROMIUM.available) throw new Error(`no Chromium at ${CHROMIUM.path}, and CI=true or REQUIRE_BROWSER=1 require one: ${CHROMIUM_INSTALL_COMMAND}`);
       userDataDir = mkdtempSync(path.join(os.tmpdir(), 'mag-chromium-'));
       context = await chromium.launchPersistentContext(userDataDir, {
-        executablePath: CHROMIUM,
+        executablePath: CHROMIUM.path,
         args: CHROMIUM_ARGS,
         headless: true,
         viewport: { width: 1600, height: 900 },
@@ -71,7 +62,7 @@ describe('GraphiQL at GET /graphql', () => {
     });
 
     it('runs { me { role } } with the master key pasted into the headers editor', async () => {
-      await page.goto(`${server.url}/graphql`);
+      await page.goto(`${handle.server.url}/graphql`);
 
       await replaceEditorText(page, QUERY_EDITOR, '{ me { role } }');
       await replaceEditorText(page, HEADERS_EDITOR, `{"Authorization": "Bearer ${TEST_MASTER_KEY}"}`);
@@ -93,7 +84,7 @@ describe('GraphiQL at GET /graphql', () => {
   });
 
   it('keeps serving GraphQL to a client that GETs /graphql without asking for HTML', async () => {
-    const response = await fetch(`${server.url}/graphql?query=${encodeURIComponent('{ me { authenticated } }')}`, {
+    const response = await fetch(`${handle.server.url}/graphql?query=${encodeURIComponent('{ me { authenticated } }')}`, {
       headers: { accept: 'application/json', 'apollo-require-preflight': 'true' },
     });
     expect(response.status).toBe(200);
@@ -101,30 +92,33 @@ describe('GraphiQL at GET /graphql', () => {
   });
 
   it('serves the page with a CSP that allows this origin only', async () => {
-    const response = await fetch(`${server.url}/graphql`, { headers: { accept: 'text/html' } });
+    const response = await fetch(`${handle.server.url}/graphql`, { headers: { accept: 'text/html' } });
     expect(response.headers.get('content-type')).toMatch(/^text\/html/);
     expect(response.headers.get('content-security-policy')).toContain("default-src 'none'");
     expect(await response.text()).not.toMatch(/https?:\/\//);
   });
 
   it('serves only the files of the bundle, revalidated by ETag', async () => {
-    const script = await fetch(`${server.url}/graphiql/graphiql.js`);
+    const script = await fetch(`${handle.server.url}/graphiql/graphiql.js`);
     expect(script.status).toBe(200);
     expect(script.headers.get('content-type')).toMatch(/^text\/javascript/);
     const etag = script.headers.get('etag')!;
     await script.arrayBuffer();
-    expect((await fetch(`${server.url}/graphiql/graphiql.js`, { headers: { 'if-none-match': etag } })).status).toBe(304);
+    expect((await fetch(`${handle.server.url}/graphiql/graphiql.js`, { headers: { 'if-none-match': etag } })).status).toBe(304);
 
-    expect((await fetch(`${server.url}/graphiql/unknown.js`)).status).toBe(404);
-    expect((await fetch(`${server.url}/graphiql/%2e%2e%2fpackage.json`)).status).toBe(404);
+    expect((await fetch(`${handle.server.url}/graphiql/unknown.js`)).status).toBe(404);
+    expect((await fetch(`${handle.server.url}/graphiql/%2e%2e%2fpackage.json`)).status).toBe(404);
   });
 
-  it('is off when settings.graphiql is false (GRAPHIQL=false, or NODE_ENV=production)', async () => {
-    await server.stop();
-    server = await startTestServer(database, { graphiql: false });
-    const page = await fetch(`${server.url}/graphql`, { headers: { accept: 'text/html' } });
+});
+
+describe('GraphiQL when settings.graphiql is false (GRAPHIQL=false, or NODE_ENV=production)', () => {
+  const handle = serverForEachFile('pglite', () => ({ graphiql: false }));
+
+  it('is off', async () => {
+    const page = await fetch(`${handle.server.url}/graphql`, { headers: { accept: 'text/html' } });
     expect(page.headers.get('content-type')).not.toMatch(/^text\/html/);
-    expect((await fetch(`${server.url}/graphiql/graphiql.js`)).status).toBe(404);
+    expect((await fetch(`${handle.server.url}/graphiql/graphiql.js`)).status).toBe(404);
   });
 });
 

@@ -2,7 +2,7 @@
 // seed rows the way older proxies wrote them.
 import { randomUUID } from 'node:crypto';
 import { TABLES } from '../../src/database/tables';
-import type { TestServer } from './testServer';
+import type { SqlRunner } from './storedRows';
 
 /** The fields of an AuditLog every audit test asks for. */
 export const AUDIT_LOG_FIELDS = 'id action tableName objectId changedBy updatedAt beforeValue updatedValues';
@@ -14,29 +14,17 @@ export interface StoredAuditRow {
   object_id: string;
   changed_by: string;
   changed_by_api_key: string;
-  before_value: unknown;
-  updated_values: unknown;
+  /** Objects as this API writes them; older proxies wrote JSON-encoded strings. */
+  before_value: Record<string, any> | null;
+  updated_values: Record<string, any> | null;
   updated_at: Date;
 }
 
-type SqlRunner = Pick<TestServer, 'sql'>;
-
-export function auditRowsOf(server: SqlRunner, objectId: string): Promise<StoredAuditRow[]> {
-  return server.sql<StoredAuditRow>(`select * from "${TABLES.auditLog}" where object_id = ? order by updated_at, id`, [objectId]);
-}
-
-/** The row as Postgres holds it, keyed by column, timestamps as UTC ISO strings (as audit snapshots hold them). */
-export async function storedRow(server: SqlRunner, table: string, keyColumn: string, key: string | number): Promise<Record<string, unknown> | undefined> {
-  const [found] = await server.sql<{ row: Record<string, unknown> }>(`select to_jsonb(t) as row from "${table}" t where "${keyColumn}" = ?`, [key]);
-  return found && withUtcTimestamps(found.row);
-}
-
-// to_jsonb writes timestamp(3) without time zone as local text with no zone; it holds UTC.
-function withUtcTimestamps(row: Record<string, unknown>): Record<string, unknown> {
-  const timestamp = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$/;
-  return Object.fromEntries(
-    Object.entries(row).map(([column, value]) => [column, typeof value === 'string' && timestamp.test(value) ? new Date(`${value}Z`).toISOString() : value]),
-  );
+/** Every audit row of `objectId` (of one `action`, when given), oldest first. */
+export function auditRowsOf(server: SqlRunner, objectId: string, action?: string): Promise<StoredAuditRow[]> {
+  return action
+    ? server.sql<StoredAuditRow>(`select * from "${TABLES.auditLog}" where object_id = ? and action = ? order by updated_at, id`, [objectId, action])
+    : server.sql<StoredAuditRow>(`select * from "${TABLES.auditLog}" where object_id = ? order by updated_at, id`, [objectId]);
 }
 
 export interface LegacyAuditRow {

@@ -12,10 +12,21 @@ import { createTestDatabase, type DatabaseKind, type TestDatabase } from './test
 
 export const TEST_MASTER_KEY = 'sk-test-master-key-0123456789';
 
+export interface GraphqlError {
+  message: string;
+  path?: (string | number)[];
+  extensions?: { code?: string; [key: string]: unknown };
+}
+
 export interface GraphqlResponse<Data = Record<string, any>> {
   status: number;
   data?: Data | null;
-  errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string; [key: string]: unknown } }[];
+  errors?: GraphqlError[];
+}
+
+/** The extensions.code of each error of an answer, in order ('(none)' for an error without one); [] when it has none. */
+export function errorCodes(answer: { errors?: GraphqlError[] | null; json?: { errors?: GraphqlError[] } }): string[] {
+  return (answer.errors ?? answer.json?.errors ?? []).map((error) => error.extensions?.code ?? '(none)');
 }
 
 export interface TestServer {
@@ -93,18 +104,40 @@ export async function postGraphql<Data>(
 
 export interface ServerHandle {
   database: TestDatabase;
+  /** The first of `servers`. */
   server: TestServer;
+  /** Every instance over the database (ServerForEachFileOptions.instances). */
+  servers: TestServer[];
 }
 
-/** A fresh database and a server over it for the enclosing describe block; `settings` is read in beforeAll. */
-export function serverForEachFile(kind: DatabaseKind, settings: () => Partial<Settings> = () => ({})): ServerHandle {
-  const handle = {} as ServerHandle;
+export interface ServerForEachFileOptions {
+  /** Runs on the new database before any server starts, e.g. to lay out the tables an older proxy left. */
+  beforeStart?(database: TestDatabase): Promise<void>;
+  /** Server instances over the one database, as behind a load balancer (default 1). */
+  instances?: number;
+  /** See TestDatabaseOptions.ownPglite. */
+  ownPglite?: boolean;
+}
+
+/**
+ * A fresh database and a server over it for the enclosing describe block; `settings` is read in beforeAll.
+ * Stopped and dropped in afterAll.
+ */
+export function serverForEachFile(
+  kind: DatabaseKind,
+  settings: () => Partial<Settings> = () => ({}),
+  options: ServerForEachFileOptions = {},
+): ServerHandle {
+  const handle = { servers: [] as TestServer[] } as ServerHandle;
   beforeAll(async () => {
-    handle.database = await createTestDatabase(kind);
-    handle.server = await startTestServer(handle.database, settings());
+    handle.database = await createTestDatabase(kind, { ownPglite: options.ownPglite });
+    await options.beforeStart?.(handle.database);
+    const overrides = settings();
+    for (let instance = 0; instance < (options.instances ?? 1); instance += 1) handle.servers.push(await startTestServer(handle.database, overrides));
+    handle.server = handle.servers[0];
   });
   afterAll(async () => {
-    await handle.server?.stop();
+    for (const server of handle.servers) await server.stop();
     await handle.database?.drop();
   });
   return handle;

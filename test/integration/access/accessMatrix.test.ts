@@ -3,8 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import { TABLES } from '../../../src/database/tables';
 import { addModel, createUser, keyWithRole, teamWithKeys } from '../../support/fixtures';
-import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../../support/testDatabases';
-import { startTestServer, TEST_MASTER_KEY, type GraphqlResponse, type TestServer } from '../../support/testServer';
+import { testDatabaseKinds } from '../../support/testDatabases';
+import { serverForEachFile, TEST_MASTER_KEY, type GraphqlResponse, type TestServer } from '../../support/testServer';
 
 const CALLERS = ['proxyAdmin', 'viewer', 'teamAdmin', 'teamMember', 'noTeamUser', 'otherTeamAdmin', 'noKey', 'badKey'] as const;
 type Caller = (typeof CALLERS)[number];
@@ -217,12 +217,11 @@ const ROWS: Row[] = [...mutationRows('no team'), ...mutationRows('team T'), ...r
 const CELLS = ROWS.flatMap((row) => CALLERS.map((caller) => ({ row, name: row.name, caller, outcome: row.expected[caller] })));
 
 describe.each(testDatabaseKinds())('the access matrix on %s', (kind) => {
-  let database: TestDatabase;
+  const handle = serverForEachFile(kind);
   let world: World;
 
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    const server = await startTestServer(database);
+    const server = handle.server;
     const teamT = await teamWithKeys(server);
     const teamU = await teamWithKeys(server);
     const keys: Record<Caller, string | null> = {
@@ -241,10 +240,6 @@ describe.each(testDatabaseKinds())('the access matrix on %s', (kind) => {
       return { id: model.id as string, marker };
     };
     world = { server, keys, teamId: teamT.teamId, shared: { 'no team': await sharedModel(), 'team T': await sharedModel(teamT.teamId) } };
-  });
-  afterAll(async () => {
-    await world?.server.stop();
-    await database?.drop();
   });
 
   it('covers every column for every row', () => {

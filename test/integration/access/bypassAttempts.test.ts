@@ -7,8 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { TABLES } from '../../../src/database/tables';
 import { addModel, createTeam, createUser, generateKey, keyWithRole, teamWithKeys } from '../../support/fixtures';
-import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../../support/testDatabases';
-import { startTestServer, TEST_MASTER_KEY, type GraphqlResponse, type TestServer } from '../../support/testServer';
+import { testDatabaseKinds } from '../../support/testDatabases';
+import { errorCodes, serverForEachFile, TEST_MASTER_KEY, type GraphqlResponse } from '../../support/testServer';
 
 const PROVIDER_SECRET = 'sk-provider-secret-0123456789';
 /** Team B's id is fixed so the config file can hold one of its models. */
@@ -29,10 +29,6 @@ function writeConfigFile(): string {
   return file;
 }
 
-function codes(response: GraphqlResponse): (string | undefined)[] {
-  return (response.errors ?? []).map((error) => error.extensions?.code);
-}
-
 /** The error for `id`, with the id itself blanked, to compare answers about two different ids. */
 function errorWithoutId(response: GraphqlResponse, id: string) {
   expect(response.errors).toHaveLength(1);
@@ -41,41 +37,33 @@ function errorWithoutId(response: GraphqlResponse, id: string) {
 }
 
 describe.each(testDatabaseKinds())('bypass attempts on %s', (kind) => {
-  let database: TestDatabase;
-  let server: TestServer;
+  const handle = serverForEachFile(kind, () => ({ configFile: writeConfigFile() }));
   let teamA: Awaited<ReturnType<typeof teamWithKeys>>;
   let teamBAdminKey: string;
   let viewerKey: string;
 
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    server = await startTestServer(database, { configFile: writeConfigFile() });
-    teamA = await teamWithKeys(server);
-    const teamBAdmin = await createUser(server);
-    await createTeam(server, [{ userId: teamBAdmin, role: 'ADMIN' }], TEAM_B);
-    teamBAdminKey = (await generateKey(server, teamBAdmin, TEAM_B)).key;
-    viewerKey = (await keyWithRole(server, 'PROXY_ADMIN_VIEWER')).key;
+    teamA = await teamWithKeys(handle.server);
+    const teamBAdmin = await createUser(handle.server);
+    await createTeam(handle.server, [{ userId: teamBAdmin, role: 'ADMIN' }], TEAM_B);
+    teamBAdminKey = (await generateKey(handle.server, teamBAdmin, TEAM_B)).key;
+    viewerKey = (await keyWithRole(handle.server, 'PROXY_ADMIN_VIEWER')).key;
   });
-  afterAll(async () => {
-    await server?.stop();
-    await database?.drop();
-  });
-
   const secretParams = { model: 'openai/gpt-4o', api_key: PROVIDER_SECRET };
-  const noTeamModel = () => addModel(server, { litellmParams: secretParams });
-  const modelOf = (teamId: string) => addModel(server, { litellmParams: secretParams, modelInfo: { team_id: teamId } });
+  const noTeamModel = () => addModel(handle.server, { litellmParams: secretParams });
+  const modelOf = (teamId: string) => addModel(handle.server, { litellmParams: secretParams, modelInfo: { team_id: teamId } });
 
   /** Everything a refused mutation must leave as it was: the model and both teams' model lists. */
   async function state(id: string) {
-    const model = await server.graphql('query ($id: ID!) { model(id: $id) { id modelName publicModelName teamId litellmParams modelInfo updatedAt } }', { id });
-    const teams = await server.sql(`SELECT team_id, models FROM "${TABLES.team}" WHERE team_id IN (?, ?) ORDER BY team_id`, [teamA.teamId, TEAM_B]);
+    const model = await handle.server.graphql('query ($id: ID!) { model(id: $id) { id modelName publicModelName teamId litellmParams modelInfo updatedAt } }', { id });
+    const teams = await handle.server.sql(`SELECT team_id, models FROM "${TABLES.team}" WHERE team_id IN (?, ?) ORDER BY team_id`, [teamA.teamId, TEAM_B]);
     return { model: model.data?.model, teams };
   }
 
   describe('field rules hold on every path to Model.litellmParams', () => {
     it('through aliases', async () => {
       const model = await noTeamModel();
-      const response = await server.graphql(
+      const response = await handle.server.graphql(
         'query ($id: ID!) { a: model(id: $id) { x: litellmParams } b: model(id: $id) { id y: litellmParams } }',
         { id: model.id },
         teamA.memberKey,
@@ -94,7 +82,7 @@ describe.each(testDatabaseKinds())('bypass attempts on %s', (kind) => {
       ['@include(if: true)', 'query ($id: ID!) { model(id: $id) { id litellmParams @include(if: true) } }'],
     ])('through %s', async (_path, query) => {
       const model = await noTeamModel();
-      const response = await server.graphql(query, { id: model.id }, teamA.adminKey);
+      const response = await handle.server.graphql(query, { id: model.id }, teamA.adminKey);
       expect(response.data).toEqual({ model: { id: model.id, litellmParams: null } });
       expect(response.errors).toHaveLength(1);
       expect(response.errors![0]).toMatchObject({ path: ['model', 'litellmParams'], extensions: { code: 'FORBIDDEN' } });
@@ -104,7 +92,7 @@ describe.each(testDatabaseKinds())('bypass attempts on %s', (kind) => {
       const mine = await modelOf(teamA.teamId);
       const shared = await noTeamModel();
       const theirs = await modelOf(TEAM_B);
-      const response = await server.graphql<{ models: { totalCount: number; edges: { node: { id: string; teamId: string | null; litellmParams: unknown } }[] } }>(
+      const response = await handle.server.graphql<{ models: { totalCount: number; edges: { node: { id: string; teamId: string | null; litellmParams: unknown } }[] } }>(
         '{ models(first: 100) { totalCount edges { node { id teamId litellmParams } } } }',
         undefined,
         teamA.memberKey,
@@ -120,14 +108,14 @@ describe.each(testDatabaseKinds())('bypass attempts on %s', (kind) => {
       expect(nodes.find((node) => node.id === mine.id)!.litellmParams).toMatchObject({ model: 'openai/gpt-4o' });
       const refused = nodes.flatMap((node, index) => (node.teamId === null ? [['models', 'edges', index, 'node', 'litellmParams']] : []));
       expect(response.errors?.map((error) => error.path)).toEqual(refused);
-      expect(new Set(codes(response))).toEqual(new Set(['FORBIDDEN']));
+      expect(new Set(errorCodes(response))).toEqual(new Set(['FORBIDDEN']));
       expect(nodes.filter((node) => node.teamId === null).every((node) => node.litellmParams === null)).toBe(true);
       expect(JSON.stringify(response)).not.toContain(PROVIDER_SECRET);
     });
 
     it('through the deleteModel payload: its own team admin reads the masked params, no secret in clear', async () => {
       const mine = await modelOf(teamA.teamId);
-      const response = await server.graphql(
+      const response = await handle.server.graphql(
         'mutation ($id: ID!) { deleteModel(id: $id) { model { id litellmParams } } }',
         { id: mine.id },
         teamA.adminKey,
@@ -140,9 +128,9 @@ describe.each(testDatabaseKinds())('bypass attempts on %s', (kind) => {
     it('through a mutation payload: a proxy admin viewer reading one is refused before anything runs', async () => {
       const model = await noTeamModel();
       const before = await state(model.id);
-      const response = await server.graphql('mutation ($id: ID!) { deleteModel(id: $id) { model { litellmParams } } }', { id: model.id }, viewerKey);
+      const response = await handle.server.graphql('mutation ($id: ID!) { deleteModel(id: $id) { model { litellmParams } } }', { id: model.id }, viewerKey);
       expect(response.data).toBeNull();
-      expect(codes(response)).toEqual(['FORBIDDEN']);
+      expect(errorCodes(response)).toEqual(['FORBIDDEN']);
       expect(await state(model.id)).toEqual(before);
     });
   });
@@ -153,10 +141,10 @@ describe.each(testDatabaseKinds())('bypass attempts on %s', (kind) => {
     it('model(id) is null, and models with filter teamId B is empty', async () => {
       const theirs = await modelOf(TEAM_B);
       for (const id of [theirs.id, CONFIG_MODEL_OF_B]) {
-        const response = await server.graphql('query ($id: ID!) { model(id: $id) { id } }', { id }, teamA.adminKey);
+        const response = await handle.server.graphql('query ($id: ID!) { model(id: $id) { id } }', { id }, teamA.adminKey);
         expect(response).toEqual({ status: 200, data: { model: null } });
       }
-      const listed = await server.graphql(`{ models(filter: { teamId: "${TEAM_B}" }) { totalCount edges { node { id } } } }`, undefined, teamA.adminKey);
+      const listed = await handle.server.graphql(`{ models(filter: { teamId: "${TEAM_B}" }) { totalCount edges { node { id } } } }`, undefined, teamA.adminKey);
       expect(listed.data).toEqual({ models: { totalCount: 0, edges: [] } });
     });
 
@@ -168,11 +156,11 @@ describe.each(testDatabaseKinds())('bypass attempts on %s', (kind) => {
     ])('%s by team A’s admin: NOT_FOUND, same message as a random id, nothing changed', async (_mutation, mutation) => {
       const theirs = await modelOf(TEAM_B);
       const before = await state(theirs.id);
-      const hidden = await server.graphql(mutation, { id: theirs.id, team: teamA.teamId }, teamA.adminKey);
+      const hidden = await handle.server.graphql(mutation, { id: theirs.id, team: teamA.teamId }, teamA.adminKey);
       const missing = missingId();
-      const absent = await server.graphql(mutation, { id: missing, team: teamA.teamId }, teamA.adminKey);
+      const absent = await handle.server.graphql(mutation, { id: missing, team: teamA.teamId }, teamA.adminKey);
       expect(errorWithoutId(hidden, theirs.id)).toEqual(errorWithoutId(absent, missing));
-      expect(codes(hidden)).toEqual(['NOT_FOUND']);
+      expect(errorCodes(hidden)).toEqual(['NOT_FOUND']);
       expect(hidden.data).toEqual(absent.data);
       expect(await state(theirs.id)).toEqual(before);
     });
@@ -180,28 +168,28 @@ describe.each(testDatabaseKinds())('bypass attempts on %s', (kind) => {
     it('by team A’s plain member: FORBIDDEN, same message as a random id', async () => {
       const theirs = await modelOf(TEAM_B);
       const mutation = 'mutation ($id: ID!) { deleteModel(id: $id) { id } }';
-      const hidden = await server.graphql(mutation, { id: theirs.id }, teamA.memberKey);
+      const hidden = await handle.server.graphql(mutation, { id: theirs.id }, teamA.memberKey);
       const missing = missingId();
-      expect(errorWithoutId(hidden, theirs.id)).toEqual(errorWithoutId(await server.graphql(mutation, { id: missing }, teamA.memberKey), missing));
-      expect(codes(hidden)).toEqual(['FORBIDDEN']);
+      expect(errorWithoutId(hidden, theirs.id)).toEqual(errorWithoutId(await handle.server.graphql(mutation, { id: missing }, teamA.memberKey), missing));
+      expect(errorCodes(hidden)).toEqual(['FORBIDDEN']);
       expect((await state(theirs.id)).model).not.toBeNull();
     });
 
     it("on team B's config-file model: NOT_FOUND like a random id, not the config file's read-only error", async () => {
       const mutation = 'mutation ($id: ID!) { patchModel(id: $id, patch: { modelName: "x" }) { id } }';
-      const hidden = await server.graphql(mutation, { id: CONFIG_MODEL_OF_B }, teamA.adminKey);
+      const hidden = await handle.server.graphql(mutation, { id: CONFIG_MODEL_OF_B }, teamA.adminKey);
       const missing = missingId();
-      expect(errorWithoutId(hidden, CONFIG_MODEL_OF_B)).toEqual(errorWithoutId(await server.graphql(mutation, { id: missing }, teamA.adminKey), missing));
-      expect(codes(await server.graphql(mutation, { id: CONFIG_MODEL_OF_B }, teamBAdminKey))).toEqual(['BAD_USER_INPUT']);
+      expect(errorWithoutId(hidden, CONFIG_MODEL_OF_B)).toEqual(errorWithoutId(await handle.server.graphql(mutation, { id: missing }, teamA.adminKey), missing));
+      expect(errorCodes(await handle.server.graphql(mutation, { id: CONFIG_MODEL_OF_B }, teamBAdminKey))).toEqual(['BAD_USER_INPUT']);
     });
 
     it('without a key, a hidden id and a random id get the same UNAUTHENTICATED answer', async () => {
       const theirs = await modelOf(TEAM_B);
       const mutation = 'mutation ($id: ID!) { deleteModel(id: $id) { id } }';
       const missing = missingId();
-      const hidden = await server.graphql(mutation, { id: theirs.id }, null);
-      expect(errorWithoutId(hidden, theirs.id)).toEqual(errorWithoutId(await server.graphql(mutation, { id: missing }, null), missing));
-      expect(codes(hidden)).toEqual(['UNAUTHENTICATED']);
+      const hidden = await handle.server.graphql(mutation, { id: theirs.id }, null);
+      expect(errorWithoutId(hidden, theirs.id)).toEqual(errorWithoutId(await handle.server.graphql(mutation, { id: missing }, null), missing));
+      expect(errorCodes(hidden)).toEqual(['UNAUTHENTICATED']);
     });
   });
 
@@ -213,13 +201,13 @@ describe.each(testDatabaseKinds())('bypass attempts on %s', (kind) => {
     ])('moving its model %s is FORBIDDEN and changes nothing', async (_where, target) => {
       const mine = await modelOf(teamA.teamId);
       const before = await state(mine.id);
-      const response = await server.graphql(
+      const response = await handle.server.graphql(
         'mutation ($id: ID!, $info: JSON!) { patchModel(id: $id, patch: { modelInfo: $info, modelName: "moved" }) { id teamId } }',
         { id: mine.id, info: { team_id: target() } },
         teamA.adminKey,
       );
       expect(response.data).toBeNull();
-      expect(codes(response)).toEqual(['FORBIDDEN']);
+      expect(errorCodes(response)).toEqual(['FORBIDDEN']);
       expect(await state(mine.id)).toEqual(before);
     });
 
@@ -228,12 +216,12 @@ describe.each(testDatabaseKinds())('bypass attempts on %s', (kind) => {
       ['no team', {}],
     ])('adding a model to %s is FORBIDDEN and creates nothing', async (_where, modelInfo) => {
       const id = `bypass-${randomUUID()}`;
-      const response = await server.graphql(
+      const response = await handle.server.graphql(
         'mutation ($input: AddModelInput!) { addModel(input: $input) { id } }',
         { input: { modelName: 'sneaky', litellmParams: secretParams, modelInfo: { ...modelInfo, id } } },
         teamA.adminKey,
       );
-      expect(codes(response)).toEqual(['FORBIDDEN']);
+      expect(errorCodes(response)).toEqual(['FORBIDDEN']);
       expect((await state(id)).model).toBeNull();
     });
   });
@@ -243,9 +231,9 @@ describe.each(testDatabaseKinds())('bypass attempts on %s', (kind) => {
       ['PROXY_ADMIN_VIEWER', 'PROXY_ADMIN_VIEWER'],
       ['INTERNAL_USER_VIEWER', 'INTERNAL_USER_VIEWER'],
     ])('not even a %s who is admin of the team that owns the model', async (_role, role) => {
-      const viewerAdmin = await createUser(server, role);
-      const teamId = await createTeam(server, [{ userId: viewerAdmin, role: 'ADMIN' }]);
-      const { key } = await generateKey(server, viewerAdmin, teamId);
+      const viewerAdmin = await createUser(handle.server, role);
+      const teamId = await createTeam(handle.server, [{ userId: viewerAdmin, role: 'ADMIN' }]);
+      const { key } = await generateKey(handle.server, viewerAdmin, teamId);
       const model = await modelOf(teamId);
       const before = await state(model.id);
       const mutations = [
@@ -253,23 +241,23 @@ describe.each(testDatabaseKinds())('bypass attempts on %s', (kind) => {
         ['patchModel', 'mutation ($id: ID!) { patchModel(id: $id, patch: { modelName: "v" }) { id } }'],
         ['deleteModel', 'mutation ($id: ID!) { deleteModel(id: $id) { id } }'],
       ];
-      for (const [, mutation] of mutations) expect(codes(await server.graphql(mutation, { id: model.id }, key))).toEqual(['FORBIDDEN']);
-      const add = await server.graphql(
+      for (const [, mutation] of mutations) expect(errorCodes(await handle.server.graphql(mutation, { id: model.id }, key))).toEqual(['FORBIDDEN']);
+      const add = await handle.server.graphql(
         'mutation ($input: AddModelInput!) { addModel(input: $input) { id } }',
         { input: { modelName: 'v', litellmParams: secretParams, modelInfo: { team_id: teamId } } },
         key,
       );
-      expect(codes(add)).toEqual(['FORBIDDEN']);
+      expect(errorCodes(add)).toEqual(['FORBIDDEN']);
       expect(await state(model.id)).toEqual(before);
       // Reading its team's models is still allowed.
-      const read = await server.graphql('query ($id: ID!) { model(id: $id) { litellmParams } }', { id: model.id }, key);
+      const read = await handle.server.graphql('query ($id: ID!) { model(id: $id) { litellmParams } }', { id: model.id }, key);
       expect(read.errors).toBeUndefined();
     });
 
     it('a proxy admin viewer is FORBIDDEN every mutation', async () => {
       const model = await noTeamModel();
       const before = await state(model.id);
-      const userId = await createUser(server);
+      const userId = await createUser(handle.server);
       const mutations: [string, Record<string, unknown>][] = [
         ['mutation ($input: AddModelInput!) { addModel(input: $input) { id } }', { input: { modelName: 'v', litellmParams: secretParams } }],
         ['mutation ($id: ID!) { updateModel(input: { id: $id, litellmParams: { rpm: 1 } }) { id } }', { id: model.id }],
@@ -279,7 +267,7 @@ describe.each(testDatabaseKinds())('bypass attempts on %s', (kind) => {
         ['mutation { createTeam(input: { teamAlias: "v" }) { id } }', {}],
         ['mutation ($user: ID!) { generateKey(input: { userId: $user }) { key } }', { user: userId }],
       ];
-      for (const [mutation, variables] of mutations) expect(codes(await server.graphql(mutation, variables, viewerKey))).toEqual(['FORBIDDEN']);
+      for (const [mutation, variables] of mutations) expect(errorCodes(await handle.server.graphql(mutation, variables, viewerKey))).toEqual(['FORBIDDEN']);
       expect(await state(model.id)).toEqual(before);
     });
   });
@@ -291,7 +279,7 @@ describe.each(testDatabaseKinds())('bypass attempts on %s', (kind) => {
       const theirs = await modelOf(TEAM_B);
       const ids: Record<string, string> = { mine: mine.id, shared: shared.id, theirs: theirs.id };
       const deleteAll = (order: string[]) =>
-        server.graphql(
+        handle.server.graphql(
           `mutation (${order.map((alias) => `$${alias}: ID!`).join(', ')}) { ${order.map((alias) => `${alias}: deleteModel(id: $${alias}) { id }`).join(' ')} }`,
           Object.fromEntries(order.map((alias) => [alias, ids[alias]])),
           teamA.adminKey,
@@ -311,14 +299,14 @@ describe.each(testDatabaseKinds())('bypass attempts on %s', (kind) => {
     it('a refused admin mutation beside an allowed model mutation does not run', async () => {
       const mine = await modelOf(teamA.teamId);
       const userId = `bypass-user-${randomUUID()}`;
-      const response = await server.graphql(
+      const response = await handle.server.graphql(
         'mutation ($id: ID!, $user: ID!) { patchModel(id: $id, patch: { modelName: "ok" }) { id } createUser(input: { userId: $user, userRole: PROXY_ADMIN }) { id } }',
         { id: mine.id, user: userId },
         teamA.adminKey,
       );
       expect(response.errors?.map((error) => [error.path, error.extensions?.code])).toEqual([[['createUser'], 'FORBIDDEN']]);
       expect((await state(mine.id)).model.publicModelName).toBe('ok');
-      expect(await server.sql(`SELECT user_id FROM "${TABLES.user}" WHERE user_id = ?`, [userId])).toEqual([]);
+      expect(await handle.server.sql(`SELECT user_id FROM "${TABLES.user}" WHERE user_id = ?`, [userId])).toEqual([]);
     });
 
     it('an HTTP batch (a JSON array of operations) is not a way around the checks', async () => {
@@ -328,7 +316,7 @@ describe.each(testDatabaseKinds())('bypass attempts on %s', (kind) => {
         { query: '{ me { role } }' },
         { query: 'mutation ($id: ID!) { deleteModel(id: $id) { id } }', variables: { id: model.id } },
       ];
-      const response = await fetch(`${server.url}/graphql`, {
+      const response = await fetch(`${handle.server.url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${teamA.memberKey}` },
         body: JSON.stringify(body),
@@ -340,7 +328,7 @@ describe.each(testDatabaseKinds())('bypass attempts on %s', (kind) => {
 
   it('the master key still does all of it (the refusals above are the rules, not breakage)', async () => {
     const theirs = await modelOf(TEAM_B);
-    const response = await server.graphql(
+    const response = await handle.server.graphql(
       'mutation ($id: ID!, $team: JSON!) { patchModel(id: $id, patch: { modelInfo: $team }) { teamId litellmParams } }',
       { id: theirs.id, team: { team_id: teamA.teamId } },
       TEST_MASTER_KEY,

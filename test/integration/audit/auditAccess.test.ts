@@ -7,8 +7,8 @@ import { maskSecret } from '../../../src/crypto/maskSecrets';
 import { TABLES } from '../../../src/database/tables';
 import { insertLegacyAuditRow } from '../../support/auditTrail';
 import { addModel, keyWithRole, teamWithKeys } from '../../support/fixtures';
-import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../../support/testDatabases';
-import { startTestServer, TEST_MASTER_KEY, type GraphqlResponse, type TestServer } from '../../support/testServer';
+import { testDatabaseKinds } from '../../support/testDatabases';
+import { errorCodes, serverForEachFile, TEST_MASTER_KEY } from '../../support/testServer';
 
 const PROVIDER_SECRET = 'sk-provider-secret-0123456789abcdef';
 
@@ -16,13 +16,8 @@ const ALL_ENTRIES = `query { auditLogs(first: 100) { totalCount edges { node { i
 
 type Team = Awaited<ReturnType<typeof teamWithKeys>>;
 
-function errorCodes(response: GraphqlResponse): (string | undefined)[] {
-  return (response.errors ?? []).map((error) => error.extensions?.code);
-}
-
 describe.each(testDatabaseKinds())('who may read the audit trail on %s', (kind) => {
-  let database: TestDatabase;
-  let server: TestServer;
+  const handle = serverForEachFile(kind);
   let teamT: Team;
   let teamU: Team;
   let viewerKey: string;
@@ -39,9 +34,9 @@ describe.each(testDatabaseKinds())('who may read the audit trail on %s', (kind) 
   let entryOfOtherTeamModel: string;
   let entryOfTeamModel: string;
 
-  const graphql = (query: string, key: string | null, variables?: Record<string, unknown>) => server.graphql(query, variables, key);
+  const graphql = (query: string, key: string | null, variables?: Record<string, unknown>) => handle.server.graphql(query, variables, key);
   const newModel = (key: string, teamId?: string) =>
-    addModel(server, { key, modelInfo: teamId ? { team_id: teamId } : undefined, litellmParams: { model: 'openai/gpt-4o', api_key: PROVIDER_SECRET } });
+    addModel(handle.server, { key, modelInfo: teamId ? { team_id: teamId } : undefined, litellmParams: { model: 'openai/gpt-4o', api_key: PROVIDER_SECRET } });
 
   async function mutate(query: string, variables: Record<string, unknown>, key: string) {
     const response = await graphql(query, key, variables);
@@ -49,17 +44,15 @@ describe.each(testDatabaseKinds())('who may read the audit trail on %s', (kind) 
   }
 
   async function entryIdOf(objectId: string): Promise<string> {
-    const [row] = await server.sql<{ id: string }>(`select id from "${TABLES.auditLog}" where object_id = ? order by updated_at limit 1`, [objectId]);
+    const [row] = await handle.server.sql<{ id: string }>(`select id from "${TABLES.auditLog}" where object_id = ? order by updated_at limit 1`, [objectId]);
     return row.id;
   }
 
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    server = await startTestServer(database);
-    teamT = await teamWithKeys(server);
-    teamU = await teamWithKeys(server);
-    viewerKey = (await keyWithRole(server, 'PROXY_ADMIN_VIEWER')).key;
-    outsiderKey = (await keyWithRole(server, 'INTERNAL_USER')).key;
+    teamT = await teamWithKeys(handle.server);
+    teamU = await teamWithKeys(handle.server);
+    viewerKey = (await keyWithRole(handle.server, 'PROXY_ADMIN_VIEWER')).key;
+    outsiderKey = (await keyWithRole(handle.server, 'INTERNAL_USER')).key;
 
     noTeamModel = (await newModel(TEST_MASTER_KEY)).id;
     teamModel = (await newModel(teamT.adminKey, teamT.teamId)).id;
@@ -74,23 +67,18 @@ describe.each(testDatabaseKinds())('who may read the audit trail on %s', (kind) 
 
     legacyTeamModel = randomUUID();
     const legacySnapshot = { model_id: legacyTeamModel, model_name: 'legacy', litellm_params: { model: 'openai/gpt-4o' }, model_info: { id: legacyTeamModel, team_id: teamT.teamId } };
-    await insertLegacyAuditRow(server, { action: 'created', tableName: TABLES.teamModelAliases, objectId: legacyTeamModel, updatedValues: legacySnapshot });
+    await insertLegacyAuditRow(handle.server, { action: 'created', tableName: TABLES.teamModelAliases, objectId: legacyTeamModel, updatedValues: legacySnapshot });
 
     entryOfOtherTeamModel = await entryIdOf(otherTeamModel);
     entryOfTeamModel = await entryIdOf(teamModel);
   });
-  afterAll(async () => {
-    await server?.stop();
-    await database?.drop();
-  });
-
   describe('auditLogs and auditLog', () => {
     it('a proxy admin sees every entry, of every table', async () => {
       const response = await graphql(ALL_ENTRIES, TEST_MASTER_KEY);
       expect(response.errors).toBeUndefined();
       const objectIds = response.data!.auditLogs.edges.map((edge: any) => edge.node.objectId);
       expect(objectIds).toEqual(expect.arrayContaining([noTeamModel, teamModel, deletedTeamModel, otherTeamModel, movedModel, legacyTeamModel, teamT.teamId, teamT.adminId]));
-      const [{ count }] = await server.sql(`select count(*) as count from "${TABLES.auditLog}"`);
+      const [{ count }] = await handle.server.sql(`select count(*) as count from "${TABLES.auditLog}"`);
       expect(response.data!.auditLogs.totalCount).toBe(Number(count));
     });
 

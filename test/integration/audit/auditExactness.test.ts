@@ -2,20 +2,17 @@
 // write one entry for each change a successful response reports and none for a failed one, and a
 // server killed with SIGKILL mid-burst leaves no model without its 'created' entry and no 'created'
 // entry without its model.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { Client } from 'pg';
 import { startEmbeddedDatabase } from '../../../src/database/embedded/EmbeddedDatabase';
 import { TABLES } from '../../../src/database/tables';
+import { startCompiledServer, type CompiledServer } from '../../support/compiledServer';
 import { addModel } from '../../support/fixtures';
 import { createTestDatabase, testDatabaseKinds, type DatabaseKind } from '../../support/testDatabases';
 import { postGraphql, serverForEachFile, TEST_MASTER_KEY, type GraphqlResponse } from '../../support/testServer';
-
-const COMPILED_SERVER = path.resolve(__dirname, '../../../dist/src/main.js');
 
 /** Mutations in the concurrent burst, and the models they work on. */
 const POOL_SIZE = 10;
@@ -150,11 +147,13 @@ describe.each(testDatabaseKinds())('audit exactness on %s', (kind) => {
     });
 
     it('leaves no model without its created entry and no created entry without its model', async () => {
-      if (!existsSync(COMPILED_SERVER)) throw new Error(`${COMPILED_SERVER} is missing: run \`npm run build\` before this test.`);
       const target = await crashTarget(kind);
       cleanup.push(target.dispose);
 
-      const server = await startCompiledServer(target.env, target.workDir);
+      const server = await startCompiledServer(
+        { ...target.env, HOST: '127.0.0.1', LOG_LEVEL: 'info', LITELLM_MASTER_KEY: TEST_MASTER_KEY },
+        { cwd: target.workDir, startTimeoutMs: 30_000 },
+      );
       cleanup.push(async () => void server.child.kill('SIGKILL'));
       const outcome = await addModelsUntilKilled(server);
 
@@ -235,50 +234,6 @@ async function query(url: string, text: string, values?: unknown[]): Promise<Rec
     return (await client.query(text, values)).rows;
   } finally {
     await client.end();
-  }
-}
-
-interface CompiledServer {
-  child: ChildProcess;
-  url: string;
-  exited: Promise<void>;
-}
-
-/** `node dist/src/main.js` as a child process, on a free port, with its own environment (no jest VM flags). */
-async function startCompiledServer(databaseEnv: Record<string, string>, workDir: string): Promise<CompiledServer> {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...databaseEnv, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', LITELLM_MASTER_KEY: TEST_MASTER_KEY };
-  delete env.NODE_OPTIONS;
-  if (!databaseEnv.DATABASE_URL) delete env.DATABASE_URL;
-  delete env.CONFIG_FILE;
-  // cwd is an empty folder, so no ./config.yaml is picked up.
-  const child = spawn(process.execPath, [COMPILED_SERVER], { cwd: workDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  let stderr = '';
-  child.stderr!.on('data', (chunk) => (stderr += String(chunk)));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the compiled server did not start in time: ${stderr}`)), 30_000);
-    // Keep reading stdout to the end (request logs included) so the child never blocks on a full pipe.
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const url = listeningUrl(line);
-      if (url) {
-        clearTimeout(timer);
-        resolve(url);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the compiled server exited with ${code} before listening: ${stderr}`));
-    });
-  });
-  return { child, url, exited };
-}
-
-function listeningUrl(line: string): string | undefined {
-  try {
-    const entry = JSON.parse(line) as { url?: unknown };
-    return typeof entry.url === 'string' ? entry.url.replace(/\/graphql$/, '') : undefined;
-  } catch {
-    return undefined;
   }
 }
 

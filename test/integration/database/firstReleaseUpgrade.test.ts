@@ -1,8 +1,8 @@
 // A database the first release migrated: it created the proxy's tables where none existed (without keeping a record
 // of it) and named its audit indexes like Prisma's. The next migration claims those tables only where no proxy can
 // have made them (PGlite), brings them to the current proxy's shape there, and renames its own indexes everywhere.
-import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../../support/testDatabases';
-import { startTestServer, type TestServer } from '../../support/testServer';
+import { testDatabaseKinds } from '../../support/testDatabases';
+import { serverForEachFile } from '../../support/testServer';
 import { proxySchemaFixture } from '../../support/proxySchemas';
 
 /** What the first release left: the proxy's tables, its two audit indexes, and its migration recorded as run. */
@@ -24,23 +24,16 @@ const indexNames = (sql: (text: string) => Promise<Record<string, unknown>[]>) =
   );
 
 describe.each(testDatabaseKinds())('a database the first release migrated, on %s', (kind) => {
-  let database: TestDatabase;
-  let server: TestServer;
   let modelColumnsBefore: string[];
-
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    await database.sql(proxySchemaFixture('older'));
-    for (const statement of FIRST_RELEASE_STATE) await database.sql(statement);
-    modelColumnsBefore = await columnsOf((text) => database.sql(text), 'LiteLLM_ProxyModelTable');
-    server = await startTestServer(database);
-  });
-  afterAll(async () => {
-    await server?.stop();
-    await database?.drop();
+  const handle = serverForEachFile(kind, undefined, {
+    async beforeStart(database) {
+      await database.sql(proxySchemaFixture('older'));
+      for (const statement of FIRST_RELEASE_STATE) await database.sql(statement);
+      modelColumnsBefore = await columnsOf((text) => database.sql(text), 'LiteLLM_ProxyModelTable');
+    },
   });
 
-  const serverSql = (text: string) => server.sql(text);
+  const serverSql = (text: string) => handle.server.sql(text);
 
   it('gives the audit indexes our own names', async () => {
     expect(await indexNames(serverSql)).toEqual(['model_admin_graphql_audit_log_object_idx', 'model_admin_graphql_audit_log_time_idx']);
@@ -50,14 +43,14 @@ describe.each(testDatabaseKinds())('a database the first release migrated, on %s
     it('claims the tables on PGlite, where no proxy runs, and adds the models’ blocked column and the credentials table', async () => {
       expect(await columnsOf(serverSql, 'LiteLLM_ProxyModelTable')).toEqual([...modelColumnsBefore, 'blocked']);
       expect(await columnsOf(serverSql, 'LiteLLM_CredentialsTable')).toContain('credential_values');
-      const owned = await server.sql(`SELECT table_name FROM model_admin_graphql_owned_tables ORDER BY 1`);
+      const owned = await handle.server.sql(`SELECT table_name FROM model_admin_graphql_owned_tables ORDER BY 1`);
       expect(owned.map((row) => row.table_name)).toContain('LiteLLM_ProxyModelTable');
     });
   } else {
     it("leaves the tables alone on PostgreSQL, where they may be the proxy's: no column added, no credentials table", async () => {
       expect(await columnsOf(serverSql, 'LiteLLM_ProxyModelTable')).toEqual(modelColumnsBefore);
       expect(await columnsOf(serverSql, 'LiteLLM_CredentialsTable')).toEqual([]);
-      expect(await server.sql(`SELECT * FROM model_admin_graphql_owned_tables`)).toEqual([]);
+      expect(await handle.server.sql(`SELECT * FROM model_admin_graphql_owned_tables`)).toEqual([]);
     });
   }
 });

@@ -2,43 +2,30 @@
 // (statement_timeout = REQUEST_TIMEOUT_MS); the migration lifts the limit for its own transaction.
 // PGlite runs every statement to its end whatever the setting, so these run on PostgreSQL only.
 import { LIFT_STATEMENT_TIMEOUT_SQL } from '../../../src/database/schema/proxySchema';
-import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../../support/testDatabases';
-import { startTestServer, type TestServer } from '../../support/testServer';
+import { describeOnPostgres } from '../../support/testDatabases';
+import { serverForEachFile } from '../../support/testServer';
 
 const REQUEST_TIMEOUT_MS = 400;
-const postgres = testDatabaseKinds().filter((kind) => kind === 'postgres');
 
-if (postgres.length > 0) {
-  describe.each(postgres)('the statement timeout on %s', (kind) => {
-    let database: TestDatabase;
-    let server: TestServer;
+describeOnPostgres('the statement timeout on postgres', () => {
+  const handle = serverForEachFile('postgres', () => ({ requestTimeoutMs: REQUEST_TIMEOUT_MS }));
 
-    beforeAll(async () => {
-      database = await createTestDatabase(kind);
-      server = await startTestServer(database, { requestTimeoutMs: REQUEST_TIMEOUT_MS });
-    });
-    afterAll(async () => {
-      await server?.stop();
-      await database?.drop();
-    });
+  it('cancels a statement still running after the request timeout', async () => {
+    const startedAt = Date.now();
+    await expect(handle.server.sql('select pg_sleep(3)')).rejects.toThrow(/statement timeout/);
+    expect(Date.now() - startedAt).toBeLessThan(2_500);
+  });
 
-    it('cancels a statement still running after the request timeout', async () => {
-      const startedAt = Date.now();
-      await expect(server.sql('select pg_sleep(3)')).rejects.toThrow(/statement timeout/);
-      expect(Date.now() - startedAt).toBeLessThan(2_500);
-    });
-
-    it('lets a statement run on inside a transaction that lifted it, as the migration does', async () => {
-      await server.app.orm.em.transactional(async (em) => {
-        await em.execute(LIFT_STATEMENT_TIMEOUT_SQL);
-        await em.execute(`select pg_sleep(${(2 * REQUEST_TIMEOUT_MS) / 1000})`);
-      });
-    });
-
-    it('still answers GraphQL requests with the limit on', async () => {
-      const response = await server.graphql('{ models(first: 1) { totalCount } }');
-      expect(response.errors).toBeUndefined();
-      expect(response.data?.models.totalCount).toBe(0);
+  it('lets a statement run on inside a transaction that lifted it, as the migration does', async () => {
+    await handle.server.app.orm.em.transactional(async (em) => {
+      await em.execute(LIFT_STATEMENT_TIMEOUT_SQL);
+      await em.execute(`select pg_sleep(${(2 * REQUEST_TIMEOUT_MS) / 1000})`);
     });
   });
-}
+
+  it('still answers GraphQL requests with the limit on', async () => {
+    const response = await handle.server.graphql('{ models(first: 1) { totalCount } }');
+    expect(response.errors).toBeUndefined();
+    expect(response.data?.models.totalCount).toBe(0);
+  });
+});

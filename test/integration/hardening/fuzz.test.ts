@@ -5,9 +5,11 @@ import { randomUUID } from 'node:crypto';
 import { MAX_REQUEST_BODY_BYTES } from '../../../src/server/readRequestBody';
 import { UNEXPECTED_ERROR_LOG_MESSAGE } from '../../../src/server/formatError';
 import { MODEL_FIELDS } from '../../support/fixtures';
-import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../../support/testDatabases';
-import { startTestServer, type TestServer } from '../../support/testServer';
-import { captureServerLog, errorCodes, JSON_HEADERS, leakIn, MASTER_KEY_HEADERS, rowCounts, sendRaw, SERVER_FAILURE_CODES, type CapturedLog, type RawResponse } from './hostileHttp';
+import { JSON_HEADERS, leakIn, MASTER_KEY_HEADERS, sendRaw, SERVER_FAILURE_CODES, type RawResponse } from '../../support/hostileHttp';
+import { captureServerLog, type CapturedLog } from '../../support/serverLog';
+import { rowCounts } from '../../support/storedRows';
+import { testDatabaseKinds } from '../../support/testDatabases';
+import { errorCodes, serverForEachFile } from '../../support/testServer';
 
 /** Requests that must all be refused, or only read: after them every table holds exactly what it held. */
 const REFUSED_OR_READ_REQUESTS = 3_000;
@@ -532,23 +534,19 @@ async function runBounded<T>(items: T[], concurrency: number, deadline: number, 
 }
 
 describe.each(testDatabaseKinds())('fuzzing the server on %s', (kind) => {
-  let database: TestDatabase;
-  let server: TestServer;
   let log: CapturedLog;
   const unhandled: unknown[] = [];
   const onUnhandled = (reason: unknown) => unhandled.push(reason);
 
-  beforeAll(async () => {
+  // Before the server starts: it builds its logger then.
+  beforeAll(() => {
     process.on('unhandledRejection', onUnhandled);
     log = captureServerLog();
-    database = await createTestDatabase(kind);
-    server = await startTestServer(database);
   });
-  afterAll(async () => {
+  const handle = serverForEachFile(kind);
+  afterAll(() => {
     process.off('unhandledRejection', onUnhandled);
     jest.restoreAllMocks();
-    await server?.stop();
-    await database?.drop();
   });
 
   it(`survives ${REFUSED_OR_READ_REQUESTS} refused or read-only requests and ${TRACKED_WRITES} hostile writes (seed printed on failure)`, async () => {
@@ -573,11 +571,11 @@ describe.each(testDatabaseKinds())('fuzzing the server on %s', (kind) => {
     // Seed data the hostile requests aim at.
     const seeds: Seeds = { modelIds: [], userId: `seed-user-${randomUUID().slice(0, 8)}`, teamId: `seed-team-${randomUUID().slice(0, 8)}` };
     for (let i = 0; i < 3; i += 1) {
-      const response = await server.graphql<{ addModel: { id: string } }>(ADD_MODEL, { input: { modelName: `seed-${i}`, litellmParams: { model: 'openai/gpt-4o', api_key: 'sk-seed-secret-value' } } });
+      const response = await handle.server.graphql<{ addModel: { id: string } }>(ADD_MODEL, { input: { modelName: `seed-${i}`, litellmParams: { model: 'openai/gpt-4o', api_key: 'sk-seed-secret-value' } } });
       seeds.modelIds.push(response.data!.addModel.id);
     }
-    await server.graphql(CREATE_USER, { input: { userId: seeds.userId } });
-    await server.graphql(CREATE_TEAM, { input: { teamId: seeds.teamId, members: [{ userId: seeds.userId, role: 'ADMIN' }] } });
+    await handle.server.graphql(CREATE_USER, { input: { userId: seeds.userId } });
+    await handle.server.graphql(CREATE_TEAM, { input: { teamId: seeds.teamId, members: [{ userId: seeds.userId, role: 'ADMIN' }] } });
     const hostileStrings = [...STORABLE_STRINGS, ...DANGEROUS_KEYS];
     expect(hostileStrings.filter((text) => leakIn(JSON.stringify(text)))).toEqual([]);
 
@@ -589,11 +587,11 @@ describe.each(testDatabaseKinds())('fuzzing the server on %s', (kind) => {
       const choice = weights.findIndex((weight) => (roll -= weight) < 0);
       return generators[choice === -1 ? 0 : choice](fuzz, seeds);
     });
-    const before = await rowCounts(server);
+    const before = await rowCounts(handle.server);
     const sentPhase1 = await runBounded(cases, CONCURRENCY, deadline, async (fuzzCase, index) => {
       let response: RawResponse;
       try {
-        response = await sendRaw(`${server.url}${fuzzCase.path ?? '/graphql'}`, {
+        response = await sendRaw(`${handle.server.url}${fuzzCase.path ?? '/graphql'}`, {
           method: fuzzCase.method,
           body: fuzzCase.method === 'GET' ? undefined : fuzzCase.body,
           headers: fuzzCase.headers ?? MASTER_KEY_HEADERS,
@@ -610,7 +608,7 @@ describe.each(testDatabaseKinds())('fuzzing the server on %s', (kind) => {
         if (response.status === 200 && (!response.json?.errors?.length || wrote)) fail(index, fuzzCase.kind, 'was accepted', response);
       }
     });
-    const afterPhase1 = await rowCounts(server);
+    const afterPhase1 = await rowCounts(handle.server);
     if (JSON.stringify(afterPhase1) !== JSON.stringify(before)) failures.push(`[FUZZ_SEED=${SEED} ${kind}] refused requests wrote rows: ${JSON.stringify(before)} -> ${JSON.stringify(afterPhase1)}`);
 
     // Phase 2: hostile but well-formed writes; whatever was accepted must be stored whole, with its audit row.
@@ -618,21 +616,21 @@ describe.each(testDatabaseKinds())('fuzzing the server on %s', (kind) => {
     const accepted: TrackedWrite[] = [];
     const refused: TrackedWrite[] = [];
     const sentPhase2 = await runBounded(writes, CONCURRENCY, deadline, async (write, index) => {
-      const response = await sendRaw(`${server.url}/graphql`, { body: write.body });
+      const response = await sendRaw(`${handle.server.url}/graphql`, { body: write.body });
       checkAnswer(REFUSED_OR_READ_REQUESTS + index, write.kind, response);
       (response.json?.errors?.length ? refused : accepted).push(write);
     });
     for (const write of accepted.filter((write) => write.kind !== 'patchModel')) {
       const table = write.kind === 'addModel' ? ['LiteLLM_ProxyModelTable', 'model_id'] : ['LiteLLM_UserTable', 'user_id'];
-      const rows = await server.sql(`select 1 from "${table[0]}" where ${table[1]} = ?`, [write.objectId]);
-      const created = await server.sql(`select 1 from "LiteLLM_AuditLog" where object_id = ? and action = 'created'`, [write.objectId]);
+      const rows = await handle.server.sql(`select 1 from "${table[0]}" where ${table[1]} = ?`, [write.objectId]);
+      const created = await handle.server.sql(`select 1 from "LiteLLM_AuditLog" where object_id = ? and action = 'created'`, [write.objectId]);
       if (rows.length !== 1 || created.length !== 1) failures.push(`[FUZZ_SEED=${SEED} ${kind}] accepted ${write.kind} ${JSON.stringify(write.objectId)}: ${rows.length} rows, ${created.length} created audit rows`);
     }
     for (const write of refused.filter((write) => write.kind !== 'patchModel')) {
-      const audit = await server.sql(`select 1 from "LiteLLM_AuditLog" where object_id = ?`, [write.objectId]);
+      const audit = await handle.server.sql(`select 1 from "LiteLLM_AuditLog" where object_id = ?`, [write.objectId]);
       if (audit.length) failures.push(`[FUZZ_SEED=${SEED} ${kind}] refused ${write.kind} ${JSON.stringify(write.objectId)} left audit rows`);
     }
-    const after = await rowCounts(server);
+    const after = await rowCounts(handle.server);
     const acceptedOf = (writeKind: TrackedWrite['kind']) => accepted.filter((write) => write.kind === writeKind).length;
     expect(after.LiteLLM_ProxyModelTable).toBe(afterPhase1.LiteLLM_ProxyModelTable + acceptedOf('addModel'));
     expect(after.LiteLLM_UserTable).toBe(afterPhase1.LiteLLM_UserTable + acceptedOf('createUser'));
@@ -640,18 +638,18 @@ describe.each(testDatabaseKinds())('fuzzing the server on %s', (kind) => {
     // Everything stored reads back through the API without a server failure.
     let after_: string | null = null;
     do {
-      const page = await sendRaw(`${server.url}/graphql`, { body: graphqlBody(LIST_MODELS, { first: 100, after: after_ }) });
+      const page = await sendRaw(`${handle.server.url}/graphql`, { body: graphqlBody(LIST_MODELS, { first: 100, after: after_ }) });
       checkAnswer(-1, 'read back models', page);
       const models = page.json?.data?.models as { pageInfo: { hasNextPage: boolean; endCursor: string | null } } | undefined;
       after_ = models?.pageInfo.hasNextPage ? models.pageInfo.endCursor : null;
     } while (after_);
-    const history = await sendRaw(`${server.url}/graphql`, { body: graphqlBody(LIST_AUDIT, { first: 100 }) });
+    const history = await sendRaw(`${handle.server.url}/graphql`, { body: graphqlBody(LIST_AUDIT, { first: 100 }) });
     checkAnswer(-1, 'read back audit log', history);
 
     // The server still answers, and nothing it logged was an unexpected error.
-    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
-    expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
-    expect((await server.graphql('{ me { userId } }')).data).toEqual({ me: { userId: 'default_user_id' } });
+    expect((await fetch(`${handle.server.url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${handle.server.url}/readyz`)).status).toBe(200);
+    expect((await handle.server.graphql('{ me { userId } }')).data).toEqual({ me: { userId: 'default_user_id' } });
     const unexpected = log.lines().filter((line) => line.msg === UNEXPECTED_ERROR_LOG_MESSAGE || line.level >= 50);
     const causes = [...new Set(unexpected.map((line) => `${line.msg}: ${String(line.err?.message ?? '').slice(0, 200)}`))];
     expect({ failures, causes, unhandled }).toEqual({ failures: [], causes: [], unhandled: [] });

@@ -4,35 +4,31 @@ import { randomUUID } from 'node:crypto';
 import { INTERNAL_ERROR_MESSAGE, UNEXPECTED_ERROR_LOG_MESSAGE } from '../../../src/server/formatError';
 import { TABLES } from '../../../src/database/tables';
 import { addModel } from '../../support/fixtures';
-import { createTestDatabase, type TestDatabase } from '../../support/testDatabases';
-import { startTestServer, type TestServer } from '../../support/testServer';
-import { captureServerLog, leakIn, MASTER_KEY_HEADERS, sendRaw, type CapturedLog } from './hostileHttp';
+import { leakIn, MASTER_KEY_HEADERS, sendRaw } from '../../support/hostileHttp';
+import { captureServerLog, type CapturedLog } from '../../support/serverLog';
+import { serverForEachFile } from '../../support/testServer';
 
 describe.each([
   ['production', true],
   ['development', false],
 ])('an internal error in %s', (_mode, production) => {
-  let database: TestDatabase;
-  let server: TestServer;
   let log: CapturedLog;
+  // Before the server starts: it builds its logger then.
+  beforeAll(() => {
+    log = captureServerLog();
+  });
+  const handle = serverForEachFile('pglite', () => ({ production }));
 
   beforeAll(async () => {
-    log = captureServerLog();
-    database = await createTestDatabase('pglite');
-    server = await startTestServer(database, { production });
-    await addModel(server);
+    await addModel(handle.server);
     // The table vanishes under the running server: every read of it now fails inside the database.
-    await server.sql(`drop table "${TABLES.proxyModel}" cascade`);
+    await handle.server.sql(`drop table "${TABLES.proxyModel}" cascade`);
   });
-  afterAll(async () => {
-    jest.restoreAllMocks();
-    await server?.stop();
-    await database?.drop();
-  });
+  afterAll(() => jest.restoreAllMocks());
 
   it('is answered generically and logged once with the request id and the real cause', async () => {
     const requestId = `internal-${randomUUID()}`;
-    const response = await sendRaw(`${server.url}/graphql`, {
+    const response = await sendRaw(`${handle.server.url}/graphql`, {
       body: JSON.stringify({ query: '{ models { totalCount edges { node { id } } } }' }),
       headers: { ...MASTER_KEY_HEADERS, 'x-request-id': requestId },
     });
@@ -49,7 +45,7 @@ describe.each([
   });
 
   it('leaves the server answering what does not touch the broken table', async () => {
-    expect((await server.graphql('{ me { userId } }')).data).toEqual({ me: { userId: 'default_user_id' } });
-    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    expect((await handle.server.graphql('{ me { userId } }')).data).toEqual({ me: { userId: 'default_user_id' } });
+    expect((await fetch(`${handle.server.url}/healthz`)).status).toBe(200);
   });
 });

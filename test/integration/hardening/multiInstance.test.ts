@@ -2,8 +2,8 @@
 // next request sees, and concurrent patches through both lose nothing.
 import { TABLES } from '../../../src/database/tables';
 import { addModel } from '../../support/fixtures';
-import { createTestDatabase, type TestDatabase } from '../../support/testDatabases';
-import { serverForEachFile, startTestServer, type TestServer } from '../../support/testServer';
+import { describeOnPostgres } from '../../support/testDatabases';
+import { serverForEachFile } from '../../support/testServer';
 
 const CONCURRENT_PATCHES = 40;
 const PATCH = 'mutation ($id: ID!, $p: JSON) { patchModel(id: $id, patch: { litellmParams: $p }) { id } }';
@@ -24,49 +24,34 @@ describe('an instance keeps nothing that matters in memory', () => {
   });
 });
 
-const postgresUrl = process.env.TEST_DATABASE_URL;
+describeOnPostgres('two server instances on one PostgreSQL database', () => {
+  const handle = serverForEachFile('postgres', undefined, { instances: 2 });
 
-if (postgresUrl) {
-  describe('two server instances on one PostgreSQL database', () => {
-    let database: TestDatabase;
-    let first: TestServer;
-    let second: TestServer;
+  it('shows a change made through one instance on the next request to the other', async () => {
+    const [first, second] = handle.servers;
+    const model = await addModel(first, { modelName: 'shared-view', litellmParams: { model: 'x/y', rpm: 1 } });
+    expect((await second.graphql(READ, { id: model.id })).data?.model).toMatchObject({ modelName: 'shared-view', litellmParams: { rpm: 1 } });
 
-    beforeAll(async () => {
-      database = await createTestDatabase('postgres');
-      first = await startTestServer(database);
-      second = await startTestServer(database);
-    });
-    afterAll(async () => {
-      await first?.stop();
-      await second?.stop();
-      await database?.drop();
-    });
+    await second.graphql('mutation ($id: ID!) { patchModel(id: $id, patch: { modelName: "renamed", litellmParams: { rpm: 2 } }) { id } }', { id: model.id });
+    expect((await first.graphql(READ, { id: model.id })).data?.model).toMatchObject({ modelName: 'renamed', litellmParams: { rpm: 2 } });
 
-    it('shows a change made through one instance on the next request to the other', async () => {
-      const model = await addModel(first, { modelName: 'shared-view', litellmParams: { model: 'x/y', rpm: 1 } });
-      expect((await second.graphql(READ, { id: model.id })).data?.model).toMatchObject({ modelName: 'shared-view', litellmParams: { rpm: 1 } });
-
-      await second.graphql('mutation ($id: ID!) { patchModel(id: $id, patch: { modelName: "renamed", litellmParams: { rpm: 2 } }) { id } }', { id: model.id });
-      expect((await first.graphql(READ, { id: model.id })).data?.model).toMatchObject({ modelName: 'renamed', litellmParams: { rpm: 2 } });
-
-      await first.graphql('mutation ($id: ID!) { deleteModel(id: $id) { id } }', { id: model.id });
-      expect((await second.graphql(READ, { id: model.id })).data?.model).toBeNull();
-      const history = await second.graphql('query ($id: ID!) { auditLogs(filter: { objectId: $id }) { edges { node { action } } } }', { id: model.id });
-      expect(history.data?.auditLogs.edges.map((edge: any) => edge.node.action).sort()).toEqual(['CREATED', 'DELETED', 'UPDATED']);
-    });
-
-    it(`loses none of ${CONCURRENT_PATCHES} concurrent patches split across both instances`, async () => {
-      const model = await addModel(first, { litellmParams: { model: 'x/y' } });
-      const responses = await Promise.all(
-        Array.from({ length: CONCURRENT_PATCHES }, (_, i) => (i % 2 ? second : first).graphql(PATCH, { id: model.id, p: { [`field_${i}`]: i } })),
-      );
-      expect(responses.flatMap((response) => response.errors ?? [])).toEqual([]);
-
-      const read = await (await first.graphql(READ, { id: model.id })).data?.model.litellmParams;
-      for (let i = 0; i < CONCURRENT_PATCHES; i += 1) expect(read).toHaveProperty(`field_${i}`, i);
-      const updates = await database.sql(`select 1 from "${TABLES.auditLog}" where object_id = $1 and action = 'updated'`, [model.id]);
-      expect(updates).toHaveLength(CONCURRENT_PATCHES);
-    });
+    await first.graphql('mutation ($id: ID!) { deleteModel(id: $id) { id } }', { id: model.id });
+    expect((await second.graphql(READ, { id: model.id })).data?.model).toBeNull();
+    const history = await second.graphql('query ($id: ID!) { auditLogs(filter: { objectId: $id }) { edges { node { action } } } }', { id: model.id });
+    expect(history.data?.auditLogs.edges.map((edge: any) => edge.node.action).sort()).toEqual(['CREATED', 'DELETED', 'UPDATED']);
   });
-}
+
+  it(`loses none of ${CONCURRENT_PATCHES} concurrent patches split across both instances`, async () => {
+    const [first, second] = handle.servers;
+    const model = await addModel(first, { litellmParams: { model: 'x/y' } });
+    const responses = await Promise.all(
+      Array.from({ length: CONCURRENT_PATCHES }, (_, i) => (i % 2 ? second : first).graphql(PATCH, { id: model.id, p: { [`field_${i}`]: i } })),
+    );
+    expect(responses.flatMap((response) => response.errors ?? [])).toEqual([]);
+
+    const read = await (await first.graphql(READ, { id: model.id })).data?.model.litellmParams;
+    for (let i = 0; i < CONCURRENT_PATCHES; i += 1) expect(read).toHaveProperty(`field_${i}`, i);
+    const updates = await handle.database.sql(`select 1 from "${TABLES.auditLog}" where object_id = $1 and action = 'updated'`, [model.id]);
+    expect(updates).toHaveLength(CONCURRENT_PATCHES);
+  });
+});

@@ -7,7 +7,8 @@ import { Client } from 'pg';
 import { TABLES } from '../../../src/database/tables';
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../../support/testDatabases';
 import { captureLog, startTestServer, TEST_MASTER_KEY, type CapturedServerLog, type TestServer } from '../../support/testServer';
-import { errorCodes, sendRaw, waitUntil, type RawResponse } from './hostileHttp';
+import { sendRaw, waitUntil, type RawResponse } from '../../support/hostileHttp';
+import { errorCodes } from '../../support/testServer';
 
 const REQUEST_TIMEOUT_MS = 1_500;
 
@@ -50,7 +51,8 @@ describe.each(testDatabaseKinds())('no log line holds a secret, a ciphertext or 
 
   beforeAll(async () => {
     log = captureLog('trace');
-    database = await createTestDatabase(kind);
+    // Its own PGlite on the embedded side: the test stops it under the running server.
+    database = await createTestDatabase(kind, { ownPglite: true });
     server = await startTestServer(database, kind === 'postgres' ? { requestTimeoutMs: REQUEST_TIMEOUT_MS } : {}, log);
     for (const [id, webhookToken] of [
       [modelId, SECRETS.webhookToken],

@@ -4,29 +4,22 @@ import { MAX_INPUT_DEPTH } from '../../../src/server/inputGuard';
 import { MAX_QUERY_ALIASES, MAX_QUERY_DEPTH, MAX_QUERY_DIRECTIVES, MAX_QUERY_TOKENS } from '../../../src/server/queryLimits';
 import { MAX_REQUEST_BODY_BYTES } from '../../../src/server/readRequestBody';
 import { addModel, MODEL_FIELDS } from '../../support/fixtures';
-import { createTestDatabase, type TestDatabase } from '../../support/testDatabases';
-import { serverForEachFile, startTestServer, TEST_MASTER_KEY, type TestServer } from '../../support/testServer';
-import { errorCodes, leakIn, MASTER_KEY_HEADERS, rowCounts, sendRaw, type RawResponse } from './hostileHttp';
+import { leakIn, MASTER_KEY_HEADERS, sendRaw, type RawResponse } from '../../support/hostileHttp';
+import { rowCounts } from '../../support/storedRows';
+import { errorCodes, serverForEachFile, TEST_MASTER_KEY } from '../../support/testServer';
 
 const ADD_MODEL = 'mutation ($input: AddModelInput!) { addModel(input: $input) { id } }';
 
 describe('query limits and request hardening', () => {
-  let database: TestDatabase;
-  let server: TestServer;
+  const handle = serverForEachFile('pglite');
 
   beforeAll(async () => {
-    database = await createTestDatabase('pglite');
-    server = await startTestServer(database);
-    const model = await addModel(server);
-    await server.graphql('mutation ($id: ID!) { patchModel(id: $id, patch: { litellmParams: { rpm: 10 } }) { id } }', { id: model.id });
-  });
-  afterAll(async () => {
-    await server?.stop();
-    await database?.drop();
+    const model = await addModel(handle.server);
+    await handle.server.graphql('mutation ($id: ID!) { patchModel(id: $id, patch: { litellmParams: { rpm: 10 } }) { id } }', { id: model.id });
   });
 
   const post = (body: unknown, headers: Record<string, string> = MASTER_KEY_HEADERS) =>
-    sendRaw(`${server.url}/graphql`, { body: typeof body === 'string' ? body : JSON.stringify(body), headers });
+    sendRaw(`${handle.server.url}/graphql`, { body: typeof body === 'string' ? body : JSON.stringify(body), headers });
 
   function expectRefused(response: RawResponse, status: number, code: string, message?: RegExp): void {
     expect({ status: response.status, codes: errorCodes(response) }).toEqual({ status, codes: expect.arrayContaining([code]) });
@@ -116,7 +109,7 @@ describe('query limits and request hardening', () => {
     });
 
     it('keeps Apollo’s CSRF prevention: a GET without a preflight header and a text/plain POST are refused', async () => {
-      const get = await sendRaw(`${server.url}/graphql?query=${encodeURIComponent('{ me { userId } }')}`, { method: 'GET', headers: { authorization: `Bearer ${TEST_MASTER_KEY}` } });
+      const get = await sendRaw(`${handle.server.url}/graphql?query=${encodeURIComponent('{ me { userId } }')}`, { method: 'GET', headers: { authorization: `Bearer ${TEST_MASTER_KEY}` } });
       expectRefused(get, 400, 'BAD_REQUEST', /CSRF/);
       const plain = await post(JSON.stringify({ query: '{ me { userId } }' }), { authorization: `Bearer ${TEST_MASTER_KEY}`, 'content-type': 'text/plain' });
       expectRefused(plain, 400, 'BAD_REQUEST', /CSRF/);
@@ -132,11 +125,11 @@ describe('query limits and request hardening', () => {
       ['an unpaired surrogate', { modelName: 'm', litellmParams: { model: 'x/y', header: 'a\uD800' } }, /unpaired UTF-16 surrogate/],
       [`JSON nested more than ${MAX_INPUT_DEPTH} levels`, { modelName: 'm', litellmParams: { model: 'x/y', deep: deepValue(MAX_INPUT_DEPTH) } }, /nested more than/],
     ])('%s', async (_case, input, message) => {
-      const before = await rowCounts(server);
+      const before = await rowCounts(handle.server);
       const response = await post({ query: ADD_MODEL, variables: { input } });
       expectRefused(response, 400, 'BAD_USER_INPUT', message);
       expect(response.json?.data).toBeNull();
-      expect(await rowCounts(server)).toEqual(before);
+      expect(await rowCounts(handle.server)).toEqual(before);
     });
 
     it('a NUL character in a string literal of the query', async () => {
@@ -167,27 +160,17 @@ describe('query limits and request hardening', () => {
 });
 
 describe('in production (NODE_ENV=production)', () => {
-  let database: TestDatabase;
-  let server: TestServer;
-
-  beforeAll(async () => {
-    database = await createTestDatabase('pglite');
-    server = await startTestServer(database, { production: true, graphiql: false });
-  });
-  afterAll(async () => {
-    await server?.stop();
-    await database?.drop();
-  });
+  const handle = serverForEachFile('pglite', () => ({ production: true, graphiql: false }));
 
   it('refuses introspection', async () => {
-    const response = await sendRaw(`${server.url}/graphql`, { body: JSON.stringify({ query: '{ __schema { queryType { name } } }' }) });
+    const response = await sendRaw(`${handle.server.url}/graphql`, { body: JSON.stringify({ query: '{ __schema { queryType { name } } }' }) });
     expect(response.status).toBe(400);
     expect(errorCodes(response)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
     expect(response.json?.errors?.[0].message).toMatch(/[Ii]ntrospection/);
   });
 
   it('serves no GraphiQL page to a browser', async () => {
-    const response = await fetch(`${server.url}/graphql`, { headers: { accept: 'text/html' } });
+    const response = await fetch(`${handle.server.url}/graphql`, { headers: { accept: 'text/html' } });
     expect(response.headers.get('content-type') ?? '').not.toContain('text/html');
   });
 });

@@ -1,63 +1,32 @@
 // SIGTERM to the compiled server while requests are in flight: each request completes or fails cleanly,
 // the process exits 0 within a bound, and what it acknowledged is there after a restart.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { startCompiledServer } from '../../support/compiledServer';
+import { leakIn, MASTER_KEY_HEADERS } from '../../support/hostileHttp';
 import { TEST_MASTER_KEY } from '../../support/testServer';
-import { leakIn, MASTER_KEY_HEADERS } from './hostileHttp';
 
-const MAIN = path.resolve(__dirname, '../../../dist/src/main.js');
 const IN_FLIGHT_REQUESTS = 30;
 const EXIT_WITHIN_MS = 15_000;
 const START_WITHIN_MS = 90_000;
 
-interface RunningServer {
-  child: ChildProcess;
-  url: string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
-}
-
-/** Starts `node dist/src/main.js` on the embedded database in `dataDir` and waits for its "listening" line. */
-async function startCompiledServer(dataDir: string): Promise<RunningServer> {
-  // NODE_OPTIONS carries jest's --experimental-vm-modules: the server is started as a user would start it.
-  const { NODE_OPTIONS: _jestOptions, DATABASE_URL: _database, ...environment } = process.env;
-  const child = spawn(process.execPath, [MAIN], {
-    cwd: dataDir,
-    env: { ...environment, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LITELLM_MASTER_KEY: TEST_MASTER_KEY, LOG_LEVEL: 'info', NODE_ENV: 'production' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) => {
-    child.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() }));
-  });
-  let output = '';
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start within ${START_WITHIN_MS} ms:\n${output}`)), START_WITHIN_MS);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-      const listening = /"url":"(http:\/\/[^"]+)\/graphql"/.exec(output);
-      if (listening) {
-        clearTimeout(timer);
-        resolve(listening[1]);
-      }
-    });
-    void exited.then(({ code }) => reject(new Error(`server exited with ${code} before listening:\n${output}`)));
-  });
-  return { child, url, exited };
+/** `node dist/src/main.js` in production mode on the embedded database in `dataDir`, once it listens. */
+function startProductionServer(dataDir: string) {
+  const settings = { DATA_DIR: dataDir, HOST: '127.0.0.1', LITELLM_MASTER_KEY: TEST_MASTER_KEY, LOG_LEVEL: 'info', NODE_ENV: 'production' };
+  return startCompiledServer(settings, { cwd: dataDir, startTimeoutMs: START_WITHIN_MS });
 }
 
 describe('graceful shutdown of the compiled server', () => {
   let dataDir: string;
 
   beforeAll(() => {
-    if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build (npm test does) first`);
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'mag-shutdown-'));
   });
 
   it(`finishes or cleanly fails ${IN_FLIGHT_REQUESTS} in-flight requests on SIGTERM, exits 0 within ${EXIT_WITHIN_MS / 1000} s, and keeps what it acknowledged`, async () => {
-    const server = await startCompiledServer(dataDir);
+    const server = await startProductionServer(dataDir);
     const ids = Array.from({ length: IN_FLIGHT_REQUESTS }, () => `shutdown-${randomUUID()}`);
     const requests = ids.map(async (id) => {
       try {
@@ -99,7 +68,7 @@ describe('graceful shutdown of the compiled server', () => {
     expect(acknowledged.length).toBeGreaterThan(0);
 
     // Restarted on the same data directory: everything acknowledged is there, each with its audit row.
-    const restarted = await startCompiledServer(dataDir);
+    const restarted = await startProductionServer(dataDir);
     try {
       const response = await fetch(`${restarted.url}/graphql`, {
         method: 'POST',

@@ -3,7 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { TABLES } from '../../../src/database/tables';
 import { addModel } from '../../support/fixtures';
 import { testDatabaseKinds } from '../../support/testDatabases';
-import { ADD_MODEL, auditRowsOf, expectError, expectNothingWritten, serverForEachFile, storedModel, UUID_V4 } from './modelApi';
+import { auditRowsOf } from '../../support/auditTrail';
+import { ADD_MODEL, expectError, expectNothingWritten, storedModel, UUID_V4 } from '../../support/modelApi';
+import { serverForEachFile } from '../../support/testServer';
 
 const VALID_PARAMS = { model: 'openai/gpt-4o', api_key: 'sk-provider-0123456789' };
 

@@ -3,8 +3,9 @@ import { AtRestCipher } from '../../../src/crypto/AtRestCipher';
 import { decryptLitellmParams } from '../../../src/crypto/litellmParamsAtRest';
 import { addModel } from '../../support/fixtures';
 import { testDatabaseKinds } from '../../support/testDatabases';
-import { TEST_MASTER_KEY } from '../../support/testServer';
-import { auditRowsOf, PATCH_MODEL, serverForEachFile, storedModel, UPDATE_MODEL } from './modelApi';
+import { serverForEachFile, TEST_MASTER_KEY } from '../../support/testServer';
+import { auditRowsOf } from '../../support/auditTrail';
+import { PATCH_MODEL, storedModel, UPDATE_MODEL } from '../../support/modelApi';
 
 const CIPHER = AtRestCipher.create({ saltKey: TEST_MASTER_KEY, algorithm: 'aes-256-gcm' });
 const CONCURRENT_PATCHES = 50;

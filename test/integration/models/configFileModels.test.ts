@@ -11,10 +11,10 @@ import {
   MODELS,
   PATCH_MODEL,
   rawGraphql,
-  serverForEachFile,
   UPDATE_MODEL,
   writeConfigFile,
-} from './modelApi';
+} from '../../support/modelApi';
+import { serverForEachFile } from '../../support/testServer';
 
 const ENV_NAME = 'MODELS_TEST_CONFIG_OPENAI_KEY';
 const ENV_SECRET = 'sk-from-environment-0123456789abcd';

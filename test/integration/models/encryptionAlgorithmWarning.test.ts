@@ -8,7 +8,7 @@ import { proxyStored } from '../../fixtures/proxy-vectors/proxyVectors';
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../../support/testDatabases';
 import { proxySchemaFixture } from '../../support/proxySchemas';
 import { startTestServer, TEST_MASTER_KEY } from '../../support/testServer';
-import { writeConfigFile } from './modelApi';
+import { writeConfigFile } from '../../support/modelApi';
 
 interface LoggedLine {
   level: number;

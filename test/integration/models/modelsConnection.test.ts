@@ -4,7 +4,8 @@ import { TABLES } from '../../../src/database/tables';
 import { MAX_PAGE_SIZE } from '../../../src/graphql/connection';
 import { addModel, createTeam } from '../../support/fixtures';
 import { testDatabaseKinds } from '../../support/testDatabases';
-import { expectError, MODELS, serverForEachFile, writeConfigFile } from './modelApi';
+import { expectError, MODELS, writeConfigFile } from '../../support/modelApi';
+import { errorCodes, serverForEachFile } from '../../support/testServer';
 
 const CONFIG_NAMES = ['cfg-one', 'cfg-two', 'cfg-three'];
 
@@ -107,7 +108,7 @@ describe.each(testDatabaseKinds())('the models connection on %s', (kind) => {
     ['an empty id', ''],
   ])('answers model(id) with %s without an internal error', async (_case, id) => {
     const response = await handle.server.graphql('query ($id: ID!) { model(id: $id) { id } }', { id });
-    expect(response.errors?.map((error) => error.extensions?.code) ?? []).not.toContain('INTERNAL_SERVER_ERROR');
+    expect(errorCodes(response)).not.toContain('INTERNAL_SERVER_ERROR');
     expect(response.data?.model ?? null).toBeNull();
   });
 

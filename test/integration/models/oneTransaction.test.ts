@@ -4,8 +4,8 @@ import { TABLES } from '../../../src/database/tables';
 import { INTERNAL_ERROR_MESSAGE } from '../../../src/server/formatError';
 import { addModel, createTeam } from '../../support/fixtures';
 import { testDatabaseKinds } from '../../support/testDatabases';
-import type { GraphqlResponse, TestServer } from '../../support/testServer';
-import { ADD_MODEL, DELETE_MODEL, expectError, expectNothingWritten, serverForEachFile, storedModel, teamAliases, teamRow } from './modelApi';
+import { serverForEachFile, type GraphqlResponse, type TestServer } from '../../support/testServer';
+import { ADD_MODEL, DELETE_MODEL, expectError, expectNothingWritten, storedModel, teamAliases, teamRow } from '../../support/modelApi';
 
 /** Makes every later UPDATE of a team fail inside the database while `work` runs. */
 async function whileTeamUpdatesFail<T>(server: TestServer, work: () => Promise<T>): Promise<T> {

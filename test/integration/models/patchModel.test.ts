@@ -2,8 +2,9 @@
 import { AtRestCipher } from '../../../src/crypto/AtRestCipher';
 import { addModel } from '../../support/fixtures';
 import { testDatabaseKinds } from '../../support/testDatabases';
-import { TEST_MASTER_KEY } from '../../support/testServer';
-import { auditRowsOf, expectError, expectNothingWritten, PATCH_MODEL, serverForEachFile, storedModel } from './modelApi';
+import { serverForEachFile, TEST_MASTER_KEY } from '../../support/testServer';
+import { auditRowsOf } from '../../support/auditTrail';
+import { expectError, expectNothingWritten, PATCH_MODEL, storedModel } from '../../support/modelApi';
 
 const CIPHER = AtRestCipher.create({ saltKey: TEST_MASTER_KEY, algorithm: 'aes-256-gcm' });
 const PARAMS = { model: 'openai/gpt-4o', api_key: 'sk-patch-original-0123456789', api_base: 'https://a.example.com', rpm: 10 };

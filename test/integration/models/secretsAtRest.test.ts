@@ -10,9 +10,9 @@ import { TABLES } from '../../../src/database/tables';
 import { insertLegacyAuditRow } from '../../support/auditTrail';
 import { addModel } from '../../support/fixtures';
 import { testDatabaseKinds } from '../../support/testDatabases';
-import { TEST_MASTER_KEY, type TestServer } from '../../support/testServer';
+import { serverForEachFile, TEST_MASTER_KEY, type TestServer } from '../../support/testServer';
 import { PROXY_VECTORS, proxyStored, VECTOR_FORMATS, type VectorFormat } from '../../fixtures/proxy-vectors/proxyVectors';
-import { MODEL, MODELS, PATCH_MODEL, serverForEachFile, storedModel, UPDATE_MODEL, writeConfigFile } from './modelApi';
+import { MODEL, MODELS, PATCH_MODEL, storedModel, UPDATE_MODEL, writeConfigFile } from '../../support/modelApi';
 
 const SALT_KEY = 'sk-test-salt-key-for-at-rest-encryption';
 const V3_GCM = /^v3:gcm:[A-Za-z0-9_-]+={0,2}$/;

@@ -7,7 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { maskSecret } from '../../../src/crypto/maskSecrets';
 import { createTeam, createUser, generateKey, MODEL_FIELDS } from '../../support/fixtures';
 import { testDatabaseKinds } from '../../support/testDatabases';
-import { ADD_MODEL, MODEL, MODELS, PATCH_MODEL, rawGraphql, serverForEachFile, writeConfigFile } from './modelApi';
+import { ADD_MODEL, MODEL, MODELS, PATCH_MODEL, rawGraphql, writeConfigFile } from '../../support/modelApi';
+import { serverForEachFile } from '../../support/testServer';
 
 const SECRETS = {
   bearer: 'Bearer hdr-authorization-0123456789',

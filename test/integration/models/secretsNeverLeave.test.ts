@@ -5,7 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { maskSecret } from '../../../src/crypto/maskSecrets';
 import { MODEL_FIELDS, teamWithKeys } from '../../support/fixtures';
 import { testDatabaseKinds } from '../../support/testDatabases';
-import { ADD_MODEL, DELETE_MODEL, MODEL, MODELS, PATCH_MODEL, rawGraphql, serverForEachFile, UPDATE_MODEL } from './modelApi';
+import { ADD_MODEL, DELETE_MODEL, MODEL, MODELS, PATCH_MODEL, rawGraphql, UPDATE_MODEL } from '../../support/modelApi';
+import { serverForEachFile } from '../../support/testServer';
 
 const ADDED = {
   api_key: 'sk-added-apikey-AAAA-1111',

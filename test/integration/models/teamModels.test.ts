@@ -4,8 +4,9 @@ import { randomUUID } from 'node:crypto';
 import { TABLES } from '../../../src/database/tables';
 import { addModel, createTeam } from '../../support/fixtures';
 import { testDatabaseKinds } from '../../support/testDatabases';
-import type { TestServer } from '../../support/testServer';
-import { ADD_MODEL, DELETE_MODEL, expectError, expectNothingWritten, MODEL, rowCounts, serverForEachFile, storedModel, teamAliases, teamRow } from './modelApi';
+import { serverForEachFile, type TestServer } from '../../support/testServer';
+import { ADD_MODEL, DELETE_MODEL, expectError, expectNothingWritten, MODEL, storedModel, teamAliases, teamRow } from '../../support/modelApi';
+import { rowCounts } from '../../support/storedRows';
 
 const UUID_V4_PATTERN = '[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}';
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

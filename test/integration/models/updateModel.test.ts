@@ -3,8 +3,9 @@ import { AtRestCipher } from '../../../src/crypto/AtRestCipher';
 import { TABLES } from '../../../src/database/tables';
 import { addModel, teamWithKeys } from '../../support/fixtures';
 import { testDatabaseKinds } from '../../support/testDatabases';
-import { TEST_MASTER_KEY } from '../../support/testServer';
-import { auditRowsOf, expectError, expectNothingWritten, serverForEachFile, storedModel, UPDATE_MODEL } from './modelApi';
+import { serverForEachFile, TEST_MASTER_KEY } from '../../support/testServer';
+import { auditRowsOf } from '../../support/auditTrail';
+import { expectError, expectNothingWritten, storedModel, UPDATE_MODEL } from '../../support/modelApi';
 
 const CIPHER = AtRestCipher.create({ saltKey: TEST_MASTER_KEY, algorithm: 'aes-256-gcm' });
 const ORIGINAL_PARAMS = { model: 'openai/gpt-4o', api_key: 'sk-original-0123456789', api_base: 'https://a.example.com', rpm: 10, temperature: 0.2 };

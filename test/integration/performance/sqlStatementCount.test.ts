@@ -3,8 +3,8 @@
 // hook lives in this test only, so the server has no code path for it.
 import { Client } from 'pg';
 import { addModel, createTeam, createUser, generateKey } from '../../support/fixtures';
-import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../../support/testDatabases';
-import { startTestServer, type TestServer } from '../../support/testServer';
+import { testDatabaseKinds } from '../../support/testDatabases';
+import { serverForEachFile } from '../../support/testServer';
 
 const TEAM_COUNT = 3;
 const MODELS_PER_TEAM = 40;
@@ -35,36 +35,31 @@ async function countStatements(run: () => Promise<void>): Promise<number> {
 }
 
 describe.each(testDatabaseKinds())('SQL statements per request on %s', (kind) => {
-  let database: TestDatabase;
-  let server: TestServer;
+  const handle = serverForEachFile(kind);
   let teamAdminKey: string;
   const counts: string[] = [];
 
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    server = await startTestServer(database);
-    const ownerId = await createUser(server);
+    const ownerId = await createUser(handle.server);
     for (let team = 0; team < TEAM_COUNT; team += 1) {
-      const teamId = await createTeam(server, [{ userId: ownerId, role: 'ADMIN' }]);
-      teamAdminKey ??= (await generateKey(server, ownerId, teamId)).key;
+      const teamId = await createTeam(handle.server, [{ userId: ownerId, role: 'ADMIN' }]);
+      teamAdminKey ??= (await generateKey(handle.server, ownerId, teamId)).key;
       for (let index = 0; index < MODELS_PER_TEAM; index += 1) {
-        const model = await addModel(server, { modelName: `model-${team}-${index}`, modelInfo: { team_id: teamId } });
+        const model = await addModel(handle.server, { modelName: `model-${team}-${index}`, modelInfo: { team_id: teamId } });
         // A second history entry for every model: its "created" row and now an "updated" one.
-        const patched = await server.graphql('mutation ($id: ID!) { patchModel(id: $id, patch: { modelInfo: { tier: "gold" } }) { id } }', { id: model.id });
+        const patched = await handle.server.graphql('mutation ($id: ID!) { patchModel(id: $id, patch: { modelInfo: { tier: "gold" } }) { id } }', { id: model.id });
         if (patched.errors) throw new Error(`patchModel failed: ${JSON.stringify(patched.errors)}`);
       }
     }
   });
   afterAll(async () => {
     console.info(`SQL statements per request on ${kind}:\n${counts.join('\n')}`);
-    await server?.stop();
-    await database?.drop();
   });
 
   /** The statements one request costs, after a first identical request has warmed up the connection. */
   async function statementsFor(query: string, first: number, edgesOf: (data: any) => unknown[]): Promise<number> {
     const ask = async () => {
-      const response = await server.graphql(query, { first });
+      const response = await handle.server.graphql(query, { first });
       expect(response.errors).toBeUndefined();
       expect(edgesOf(response.data)).toHaveLength(first);
     };
@@ -97,7 +92,7 @@ describe.each(testDatabaseKinds())('SQL statements per request on %s', (kind) =>
   });
 
   it('finds the caller of an sk- key (the key, its user and its team) with one statement', async () => {
-    const me = () => server.graphql<{ me: { isTeamAdmin: boolean } }>('{ me { userId role teamId isTeamAdmin } }', undefined, teamAdminKey);
+    const me = () => handle.server.graphql<{ me: { isTeamAdmin: boolean } }>('{ me { userId role teamId isTeamAdmin } }', undefined, teamAdminKey);
     expect((await me()).data?.me.isTeamAdmin).toBe(true);
     const statements = await countStatements(async () => {
       expect((await me()).data?.me.isTeamAdmin).toBe(true);

@@ -1,49 +1,28 @@
 // One log line per GraphQL request, read back from the real server's logger: who, what, how long,
 // how it ended, and never the key or anything the client sent as variables.
-import { Writable } from 'node:stream';
-import * as loggerModule from '../../src/server/logger';
-import { REQUEST_LOG_MESSAGE, type RequestLogLine } from '../../src/server/requestLog';
-import { createTestDatabase, type TestDatabase } from '../support/testDatabases';
-import { startTestServer, TEST_MASTER_KEY, type TestServer } from '../support/testServer';
+import { REQUEST_LOG_MESSAGE, type RequestLogLine } from '../../../src/server/requestLog';
+import { captureServerLog, type CapturedLog } from '../../support/serverLog';
+import { serverForEachFile, TEST_MASTER_KEY } from '../../support/testServer';
 
 type LoggedLine = RequestLogLine & { msg: string; level: number };
 
 const SECRET_VARIABLE = 'sk-secret-in-variables-9f8e7d';
 
 describe('the request log', () => {
-  let database: TestDatabase;
-  let server: TestServer;
-  const output: string[] = [];
-
-  beforeAll(async () => {
-    const destination = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        output.push(chunk.toString('utf8'));
-        done();
-      },
-    });
-    // startTestServer builds its logger with createLogger: hand it one that writes here.
-    jest.spyOn(loggerModule, 'createLogger').mockReturnValue(loggerModule.createLogger('info', destination));
-    database = await createTestDatabase('pglite');
-    server = await startTestServer(database);
+  let log: CapturedLog;
+  // Before the server starts: it builds its logger then.
+  beforeAll(() => {
+    log = captureServerLog('info');
   });
-  afterAll(async () => {
-    await server?.stop();
-    await database?.drop();
-    jest.restoreAllMocks();
-  });
+  const handle = serverForEachFile('pglite');
+  afterAll(() => jest.restoreAllMocks());
 
   function requestLines(): LoggedLine[] {
-    return output
-      .join('')
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => JSON.parse(line) as LoggedLine)
-      .filter((line) => line.msg === REQUEST_LOG_MESSAGE);
+    return (log.lines() as LoggedLine[]).filter((line) => line.msg === REQUEST_LOG_MESSAGE);
   }
 
   async function post(body: string, headers: Record<string, string>): Promise<{ requestId: string; line: LoggedLine }> {
-    const response = await fetch(`${server.url}/graphql`, { method: 'POST', headers, body });
+    const response = await fetch(`${handle.server.url}/graphql`, { method: 'POST', headers, body });
     await response.text();
     const requestId = response.headers.get('x-request-id')!;
     const lines = requestLines().filter((line) => line.requestId === requestId);
@@ -98,7 +77,7 @@ describe('the request log', () => {
   });
 
   it('never writes the key or the variables a client sent', () => {
-    const everything = output.join('');
+    const everything = log.text();
     expect(everything).toContain('default_user_id');
     expect(everything).not.toContain(TEST_MASTER_KEY);
     expect(everything).not.toContain('sk-test-wrong-key');

@@ -1,21 +1,23 @@
 // The unit of work writes the audit trail: one row per changed row, in the same transaction, or nothing.
 import { randomUUID } from 'node:crypto';
-import type { MikroORM, EntityManager } from '@mikro-orm/postgresql';
-import type { AuthenticatedPrincipal } from '../../src/access/Principal';
-import { UserRole } from '../../src/access/UserRole';
-import { createOrm } from '../../src/app/createOrm';
-import { UnattributedChangeError } from '../../src/errors/UnattributedChangeError';
-import { actingAs } from '../../src/request/RequestScope';
-import { hashApiKey } from '../../src/crypto/hashApiKey';
-import { AtRestCipher } from '../../src/crypto/AtRestCipher';
-import { encryptLitellmParams } from '../../src/crypto/litellmParamsAtRest';
-import { ProxyModel } from '../../src/database/entities/ProxyModel';
-import { Team } from '../../src/database/entities/Team';
-import { TeamModelAliases } from '../../src/database/entities/TeamModelAliases';
-import { User } from '../../src/database/entities/User';
-import { VerificationToken } from '../../src/database/entities/VerificationToken';
-import { TABLES } from '../../src/database/tables';
-import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../support/testDatabases';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { AuthenticatedPrincipal } from '../../../src/access/Principal';
+import { UserRole } from '../../../src/access/UserRole';
+import { AtRestCipher } from '../../../src/crypto/AtRestCipher';
+import { hashApiKey } from '../../../src/crypto/hashApiKey';
+import { encryptLitellmParams } from '../../../src/crypto/litellmParamsAtRest';
+import { UnattributedChangeError } from '../../../src/errors/UnattributedChangeError';
+import { actingAs } from '../../../src/request/RequestScope';
+import { ProxyModel } from '../../../src/database/entities/ProxyModel';
+import { Team } from '../../../src/database/entities/Team';
+import { TeamModelAliases } from '../../../src/database/entities/TeamModelAliases';
+import { User } from '../../../src/database/entities/User';
+import { VerificationToken } from '../../../src/database/entities/VerificationToken';
+import { TABLES } from '../../../src/database/tables';
+import { auditRowsOf } from '../../support/auditTrail';
+import { storedRow, type SqlRunner } from '../../support/storedRows';
+import { testDatabaseKinds } from '../../support/testDatabases';
+import { ormForEachFile } from '../../support/testOrm';
 
 const MASTER_KEY = 'sk-audit-test-master-key';
 const ACTOR: AuthenticatedPrincipal = {
@@ -30,17 +32,6 @@ const CIPHER = AtRestCipher.create({ saltKey: MASTER_KEY, algorithm: 'aes-256-gc
 const PROVIDER_SECRET = 'sk-provider-secret-0123456789';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
-interface AuditRow {
-  id: string;
-  action: string;
-  table_name: string;
-  object_id: string;
-  before_value: Record<string, unknown> | null;
-  updated_values: Record<string, unknown> | null;
-  changed_by: string;
-  changed_by_api_key: string;
-}
-
 function newModel(em: EntityManager, overrides: Partial<ProxyModel> = {}): ProxyModel {
   const modelId = randomUUID();
   return em.create(ProxyModel, {
@@ -54,43 +45,13 @@ function newModel(em: EntityManager, overrides: Partial<ProxyModel> = {}): Proxy
   });
 }
 
-/** to_jsonb writes timestamp(3) without time zone as local text; the audit trail writes UTC ISO strings. */
-function withUtcTimestamps(row: Record<string, unknown>): Record<string, unknown> {
-  const timestamp = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$/;
-  return Object.fromEntries(
-    Object.entries(row).map(([column, value]) => [
-      column,
-      typeof value === 'string' && timestamp.test(value) ? new Date(`${value}Z`).toISOString() : value,
-    ]),
-  );
-}
-
 describe.each(testDatabaseKinds())('the audit subscriber on %s', (kind) => {
-  let database: TestDatabase;
-  let orm: MikroORM;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    orm = await createOrm({ databaseUrl: database.url, poolSize: database.poolSize });
-    await orm.getMigrator().up();
-  });
-  afterAll(async () => {
-    await orm?.close(true);
-    await database?.drop();
-  });
+  const handle = ormForEachFile(kind);
 
   // Through the ORM's own pool: PGlite serves one connection at a time.
-  const sql = <Row>(text: string, values: unknown[] = []) => orm.em.fork().getConnection().execute<Row[]>(text, values);
-  const asActor = <T>(fn: (em: EntityManager) => Promise<T>) => actingAs(ACTOR, () => fn(orm.em.fork()));
-  const auditRowsOf = (objectId: string) =>
-    sql<AuditRow>(`select * from "${TABLES.auditLog}" where object_id = ? order by updated_at, id`, [objectId]);
-  const countRows = async (table: string) => Number((await sql<{ count: string }>(`select count(*) as count from "${table}"`))[0].count);
-
-  /** The row as Postgres holds it, keyed by column. */
-  async function storedRow(table: string, keyColumn: string, key: string | number): Promise<Record<string, unknown> | undefined> {
-    const [found] = await sql<{ row: Record<string, unknown> }>(`select to_jsonb(t) as row from "${table}" t where "${keyColumn}" = ?`, [key]);
-    return found && withUtcTimestamps(found.row);
-  }
+  const ormSql: SqlRunner = { sql: (text, values = []) => handle.orm.em.fork().getConnection().execute(text, values as unknown[]) as Promise<any[]> };
+  const asActor = <T>(fn: (em: EntityManager) => Promise<T>) => actingAs(ACTOR, () => fn(handle.orm.em.fork()));
+  const countRows = async (table: string) => Number((await ormSql.sql<{ count: string }>(`select count(*) as count from "${table}"`))[0].count);
 
   async function createModel(overrides: Partial<ProxyModel> = {}): Promise<string> {
     return asActor(async (em) => {
@@ -103,7 +64,7 @@ describe.each(testDatabaseKinds())('the audit subscriber on %s', (kind) => {
   it('creating a model writes one created row: nothing before, its full row after', async () => {
     const modelId = await createModel();
 
-    const rows = await auditRowsOf(modelId);
+    const rows = await auditRowsOf(ormSql, modelId);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({
       action: 'created',
@@ -114,14 +75,14 @@ describe.each(testDatabaseKinds())('the audit subscriber on %s', (kind) => {
       changed_by_api_key: ACTOR.keyHash,
     });
     expect(rows[0].id).toMatch(UUID);
-    expect(rows[0].updated_values).toEqual(await storedRow(TABLES.proxyModel, 'model_id', modelId));
+    expect(rows[0].updated_values).toEqual(await storedRow(ormSql, TABLES.proxyModel, 'model_id', modelId));
   });
 
   it('keeps litellm_params as stored: ciphertext, never the plaintext secret', async () => {
     const modelId = await createModel();
 
-    const [row] = await auditRowsOf(modelId);
-    const stored = await storedRow(TABLES.proxyModel, 'model_id', modelId);
+    const [row] = await auditRowsOf(ormSql, modelId);
+    const stored = await storedRow(ormSql, TABLES.proxyModel, 'model_id', modelId);
     expect(row.updated_values!.litellm_params).toEqual(stored!.litellm_params);
     expect((row.updated_values!.litellm_params as Record<string, unknown>).api_key).not.toBe(PROVIDER_SECRET);
     expect(JSON.stringify(row)).not.toContain(PROVIDER_SECRET);
@@ -129,7 +90,7 @@ describe.each(testDatabaseKinds())('the audit subscriber on %s', (kind) => {
 
   it('updating a model writes one updated row with the row before and after', async () => {
     const modelId = await createModel();
-    const rowBefore = await storedRow(TABLES.proxyModel, 'model_id', modelId);
+    const rowBefore = await storedRow(ormSql, TABLES.proxyModel, 'model_id', modelId);
 
     await asActor(async (em) => {
       const model = await em.findOneOrFail(ProxyModel, { modelId });
@@ -139,39 +100,39 @@ describe.each(testDatabaseKinds())('the audit subscriber on %s', (kind) => {
       await em.flush();
     });
 
-    const updates = (await auditRowsOf(modelId)).filter((row) => row.action === 'updated');
+    const updates = (await auditRowsOf(ormSql, modelId)).filter((row) => row.action === 'updated');
     expect(updates).toHaveLength(1);
     expect(updates[0].before_value).toEqual(rowBefore);
-    expect(updates[0].updated_values).toEqual(await storedRow(TABLES.proxyModel, 'model_id', modelId));
+    expect(updates[0].updated_values).toEqual(await storedRow(ormSql, TABLES.proxyModel, 'model_id', modelId));
     expect(updates[0].updated_values!.model_name).toBe('gpt-4o-renamed');
   });
 
   it('deleting a model writes one deleted row with the row before and nothing after', async () => {
     const modelId = await createModel();
-    const rowBefore = await storedRow(TABLES.proxyModel, 'model_id', modelId);
+    const rowBefore = await storedRow(ormSql, TABLES.proxyModel, 'model_id', modelId);
 
     await asActor(async (em) => {
       em.remove(await em.findOneOrFail(ProxyModel, { modelId }));
       await em.flush();
     });
 
-    const deletes = (await auditRowsOf(modelId)).filter((row) => row.action === 'deleted');
+    const deletes = (await auditRowsOf(ormSql, modelId)).filter((row) => row.action === 'deleted');
     expect(deletes).toHaveLength(1);
     expect(deletes[0]).toMatchObject({ table_name: TABLES.proxyModel, updated_values: null, changed_by: ACTOR.userId });
     expect(deletes[0].before_value).toEqual(rowBefore);
-    expect(await storedRow(TABLES.proxyModel, 'model_id', modelId)).toBeUndefined();
+    expect(await storedRow(ormSql, TABLES.proxyModel, 'model_id', modelId)).toBeUndefined();
   });
 
   it('deleting a model nobody loaded still records its full row before', async () => {
     const modelId = await createModel();
-    const rowBefore = await storedRow(TABLES.proxyModel, 'model_id', modelId);
+    const rowBefore = await storedRow(ormSql, TABLES.proxyModel, 'model_id', modelId);
 
     await asActor(async (em) => {
       em.remove(em.getReference(ProxyModel, modelId));
       await em.flush();
     });
 
-    const deletes = (await auditRowsOf(modelId)).filter((row) => row.action === 'deleted');
+    const deletes = (await auditRowsOf(ormSql, modelId)).filter((row) => row.action === 'deleted');
     expect(deletes).toHaveLength(1);
     expect(deletes[0].before_value).toEqual(rowBefore);
   });
@@ -187,12 +148,12 @@ describe.each(testDatabaseKinds())('the audit subscriber on %s', (kind) => {
       }),
     );
 
-    const userRows = await auditRowsOf(userId);
-    const keyRows = await auditRowsOf(token);
+    const userRows = await auditRowsOf(ormSql, userId);
+    const keyRows = await auditRowsOf(ormSql, token);
     expect(userRows.map((row) => [row.action, row.table_name])).toEqual([['created', TABLES.user]]);
     expect(keyRows.map((row) => [row.action, row.table_name])).toEqual([['created', TABLES.verificationToken]]);
-    expect(userRows[0].updated_values).toEqual(await storedRow(TABLES.user, 'user_id', userId));
-    expect(keyRows[0].updated_values).toEqual(await storedRow(TABLES.verificationToken, 'token', token));
+    expect(userRows[0].updated_values).toEqual(await storedRow(ormSql, TABLES.user, 'user_id', userId));
+    expect(keyRows[0].updated_values).toEqual(await storedRow(ormSql, TABLES.verificationToken, 'token', token));
   });
 
   it("a team's new alias row is audited under its serial id, the one the team points at", async () => {
@@ -204,13 +165,13 @@ describe.each(testDatabaseKinds())('the audit subscriber on %s', (kind) => {
       await em.flush();
     });
 
-    const team = await storedRow(TABLES.team, 'team_id', teamId);
+    const team = await storedRow(ormSql, TABLES.team, 'team_id', teamId);
     expect(team!.model_id).toEqual(expect.any(Number));
-    const [teamEntry] = await auditRowsOf(teamId);
+    const [teamEntry] = await auditRowsOf(ormSql, teamId);
     expect(teamEntry.updated_values).toMatchObject({ team_id: teamId, model_id: team!.model_id, models: ['gpt-4o'], members_with_roles: [{ user_id: 'u1', role: 'admin' }] });
-    const aliasEntries = await auditRowsOf(String(team!.model_id));
+    const aliasEntries = await auditRowsOf(ormSql, String(team!.model_id));
     expect(aliasEntries.map((row) => [row.action, row.table_name])).toEqual([['created', TABLES.teamModelAliases]]);
-    expect(aliasEntries[0].updated_values).toEqual(await storedRow(TABLES.teamModelAliases, 'id', team!.model_id as number));
+    expect(aliasEntries[0].updated_values).toEqual(await storedRow(ormSql, TABLES.teamModelAliases, 'id', team!.model_id as number));
   });
 
   it('giving an existing team its first alias row records the team update pointing at the new id', async () => {
@@ -228,12 +189,12 @@ describe.each(testDatabaseKinds())('the audit subscriber on %s', (kind) => {
       }),
     );
 
-    const team = await storedRow(TABLES.team, 'team_id', teamId);
+    const team = await storedRow(ormSql, TABLES.team, 'team_id', teamId);
     expect(team!.model_id).toEqual(expect.any(Number));
-    const update = (await auditRowsOf(teamId)).find((row) => row.action === 'updated')!;
+    const update = (await auditRowsOf(ormSql, teamId)).find((row) => row.action === 'updated')!;
     expect(update.before_value).toMatchObject({ model_id: null, models: [] });
     expect(update.updated_values).toMatchObject({ model_id: team!.model_id, models: ['claude'] });
-    expect((await auditRowsOf(String(team!.model_id))).map((row) => row.action)).toEqual(['created']);
+    expect((await auditRowsOf(ormSql, String(team!.model_id))).map((row) => row.action)).toEqual(['created']);
   });
 
   it('an update that changes nothing writes no row', async () => {
@@ -246,14 +207,14 @@ describe.each(testDatabaseKinds())('the audit subscriber on %s', (kind) => {
       await em.flush();
     });
 
-    expect((await auditRowsOf(modelId)).map((row) => row.action)).toEqual(['created']);
+    expect((await auditRowsOf(ormSql, modelId)).map((row) => row.action)).toEqual(['created']);
   });
 
   it('a change with no actor to attribute it to fails and writes nothing', async () => {
     const modelsBefore = await countRows(TABLES.proxyModel);
     const entriesBefore = await countRows(TABLES.auditLog);
 
-    const em = orm.em.fork();
+    const em = handle.orm.em.fork();
     newModel(em);
     const flush = em.flush();
     await expect(flush).rejects.toThrow(UnattributedChangeError);
@@ -267,7 +228,7 @@ describe.each(testDatabaseKinds())('the audit subscriber on %s', (kind) => {
     const teamId = `team-${randomUUID()}`;
     const modelId = randomUUID();
     const entriesBefore = await countRows(TABLES.auditLog);
-    await sql(`ALTER TABLE "${TABLES.auditLog}" ADD CONSTRAINT audit_reject CHECK (false) NOT VALID`);
+    await ormSql.sql(`ALTER TABLE "${TABLES.auditLog}" ADD CONSTRAINT audit_reject CHECK (false) NOT VALID`);
     try {
       await expect(
         asActor((em) =>
@@ -279,11 +240,11 @@ describe.each(testDatabaseKinds())('the audit subscriber on %s', (kind) => {
         ),
       ).rejects.toThrow(/audit_reject/);
     } finally {
-      await sql(`ALTER TABLE "${TABLES.auditLog}" DROP CONSTRAINT audit_reject`);
+      await ormSql.sql(`ALTER TABLE "${TABLES.auditLog}" DROP CONSTRAINT audit_reject`);
     }
 
-    expect(await storedRow(TABLES.team, 'team_id', teamId)).toBeUndefined();
-    expect(await storedRow(TABLES.proxyModel, 'model_id', modelId)).toBeUndefined();
+    expect(await storedRow(ormSql, TABLES.team, 'team_id', teamId)).toBeUndefined();
+    expect(await storedRow(ormSql, TABLES.proxyModel, 'model_id', modelId)).toBeUndefined();
     expect(await countRows(TABLES.auditLog)).toBe(entriesBefore);
   });
 });

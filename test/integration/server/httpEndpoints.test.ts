@@ -1,5 +1,5 @@
-import { testDatabaseKinds } from '../support/testDatabases';
-import { postGraphql, serverForEachFile, TEST_MASTER_KEY } from '../support/testServer';
+import { testDatabaseKinds } from '../../support/testDatabases';
+import { postGraphql, serverForEachFile, TEST_MASTER_KEY } from '../../support/testServer';
 
 describe.each(testDatabaseKinds())('the HTTP server on %s', (kind) => {
   const handle = serverForEachFile(kind);

@@ -1,122 +1,22 @@
 // The compiled server (`node dist/src/main.js`, built by `npm test`) as a user runs it: the generated master
 // key, a clean stop on SIGTERM/SIGINT with the data kept, and a one-line error for bad input.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { runCompiledServerToExit, startCompiledServer, type CompiledServerOutput } from '../../support/compiledServer';
 
-const MAIN = path.join(__dirname, '../../dist/src/main.js');
-const START_TIMEOUT_MS = 45_000;
-const STOP_TIMEOUT_MS = 10_000;
-const LISTENING_MESSAGE = 'model-admin-graphql is listening';
 const GENERATED_KEY = /sk-[A-Za-z0-9_-]{32,}/g;
-
-/** The variables the server reads, cleared so each child sees only what a case gives it. */
-const SERVER_VARIABLES = [
-  'DATABASE_URL', 'DATABASE_POOL_SIZE', 'PORT', 'HOST', 'LITELLM_MASTER_KEY', 'LITELLM_SALT_KEY',
-  'CONFIG_FILE', 'DATA_DIR', 'LOG_LEVEL', 'NODE_ENV', 'GRAPHIQL',
-];
 
 // Outside the repository, so no ./config.yaml or ./.data of the working tree is picked up.
 const workDir = mkdtempSync(path.join(os.tmpdir(), 'mag-lifecycle-'));
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
-function childEnvironment(settings: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  // Without NODE_OPTIONS (jest's --experimental-vm-modules would add warnings to stderr) and NODE_ENV
-  // (jest sets "test"): the child runs as `npm start` does.
-  delete env.NODE_OPTIONS;
-  for (const name of SERVER_VARIABLES) delete env[name];
-  return { ...env, PORT: '0', ...settings };
-}
-
-interface Output {
-  stdout: string;
-  stderr: string;
-}
-
-function spawnServer(settings: Record<string, string>): { child: ChildProcess; output: Output } {
-  const child = spawn(process.execPath, [MAIN], { cwd: workDir, env: childEnvironment(settings), stdio: ['ignore', 'pipe', 'pipe'] });
-  const output: Output = { stdout: '', stderr: '' };
-  child.stdout!.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));
-  return { child, output };
-}
-
-function exitOf(child: ChildProcess, timeoutMs: number): Promise<number | null> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`the server did not exit within ${timeoutMs} ms`));
-    }, timeoutMs);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve(code);
-    });
-  });
-}
-
-interface RunningServer {
-  url: string;
-  output: Output;
-  /** Sends the signal; resolves with the exit code, rejects when the process outlives STOP_TIMEOUT_MS. */
-  stop(signal: NodeJS.Signals): Promise<number | null>;
-}
-
-/** Starts the server and waits for its "listening" log line. */
-function startServer(settings: Record<string, string>): Promise<RunningServer> {
-  const { child, output } = spawnServer(settings);
-  return new Promise((resolve, reject) => {
-    const fail = (problem: string) => {
-      detach();
-      child.kill('SIGKILL');
-      reject(new Error(`${problem}; stderr: ${output.stderr}`));
-    };
-    const timer = setTimeout(() => fail(`the server did not listen within ${START_TIMEOUT_MS} ms`), START_TIMEOUT_MS);
-    const onExit = (code: number | null) => fail(`the server exited with ${code} before listening`);
-    const onOutput = () => {
-      const url = listeningUrl(output.stdout);
-      if (!url) return;
-      detach();
-      resolve({
-        url,
-        output,
-        stop: (signal) => {
-          child.kill(signal);
-          return exitOf(child, STOP_TIMEOUT_MS);
-        },
-      });
-    };
-    function detach() {
-      clearTimeout(timer);
-      child.off('exit', onExit);
-      child.stdout!.off('data', onOutput);
-    }
-    child.once('exit', onExit);
-    child.stdout!.on('data', onOutput);
-  });
-}
-
-function listeningUrl(stdout: string): string | undefined {
-  for (const line of stdout.split('\n')) {
-    if (!line.startsWith('{')) continue;
-    const entry = JSON.parse(line) as { msg?: string; url?: string };
-    if (entry.msg === LISTENING_MESSAGE) return entry.url;
-  }
-  return undefined;
-}
-
-/** Runs the server expecting it to give up on its own. */
-async function runToExit(settings: Record<string, string>): Promise<Output & { code: number | null }> {
-  const { child, output } = spawnServer(settings);
-  const code = await exitOf(child, START_TIMEOUT_MS);
-  return { ...output, code };
-}
+const startServer = (settings: Record<string, string>) => startCompiledServer(settings, { cwd: workDir });
+const runToExit = (settings: Record<string, string>) => runCompiledServerToExit(settings, { cwd: workDir });
 
 async function graphql(url: string, key: string, query: string, variables?: Record<string, unknown>) {
-  const response = await fetch(url, {
+  const response = await fetch(`${url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
     body: JSON.stringify({ query, variables }),
@@ -124,7 +24,7 @@ async function graphql(url: string, key: string, query: string, variables?: Reco
   return (await response.json()) as { data?: Record<string, any>; errors?: unknown[] };
 }
 
-function expectOneLineFailure(result: Output & { code: number | null }, problem: RegExp): void {
+function expectOneLineFailure(result: CompiledServerOutput & { code: number | null }, problem: RegExp): void {
   const lines = result.stderr.split('\n').filter((line) => line.trim() !== '');
   expect(lines).toHaveLength(1);
   expect(lines[0]).toMatch(/^model-admin-graphql: /);

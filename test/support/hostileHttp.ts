@@ -1,8 +1,6 @@
 // Raw HTTP for hardening tests: bodies sent byte for byte (broken JSON included), and the checks every
 // answer to a hostile request must pass — no stack trace, no file path, no SQL.
-import { Writable } from 'node:stream';
-import * as loggerModule from '../../../src/server/logger';
-import { TEST_MASTER_KEY, type TestServer } from '../../support/testServer';
+import { TEST_MASTER_KEY } from './testServer';
 
 export interface RawResponse {
   status: number;
@@ -47,48 +45,6 @@ export function leakIn(text: string): string | null {
 
 /** Error codes that mean the server failed rather than the request: a hostile request must never cause one. */
 export const SERVER_FAILURE_CODES = ['INTERNAL_SERVER_ERROR', 'SERVICE_UNAVAILABLE', 'REQUEST_TIMEOUT'];
-
-export function errorCodes(response: RawResponse): string[] {
-  return (response.json?.errors ?? []).map((error) => error.extensions?.code ?? '(none)');
-}
-
-/** Row count of every table of the public schema. */
-export async function rowCounts(server: Pick<TestServer, 'sql'>): Promise<Record<string, number>> {
-  const tables = await server.sql<{ name: string }>(`select table_name as name from information_schema.tables where table_schema = 'public' order by 1`);
-  const counts: Record<string, number> = {};
-  for (const { name } of tables) {
-    const [row] = await server.sql<{ count: string | number }>(`select count(*) as count from "${name}"`);
-    counts[name] = Number(row.count);
-  }
-  return counts;
-}
-
-export interface CapturedLog {
-  lines(): Record<string, any>[];
-}
-
-/**
- * Makes the next servers started by startTestServer log JSON here (the spy stays until jest.restoreAllMocks()).
- * Call before startTestServer.
- */
-export function captureServerLog(level = 'info'): CapturedLog {
-  const output: string[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      output.push(chunk.toString('utf8'));
-      done();
-    },
-  });
-  jest.spyOn(loggerModule, 'createLogger').mockReturnValue(loggerModule.createLogger(level, destination));
-  return {
-    lines: () =>
-      output
-        .join('')
-        .split('\n')
-        .filter(Boolean)
-        .map((line) => JSON.parse(line) as Record<string, any>),
-  };
-}
 
 /** Polls `condition` until it holds; throws, naming `what`, when it has not within `timeoutMs`. */
 export async function waitUntil(what: string, condition: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {

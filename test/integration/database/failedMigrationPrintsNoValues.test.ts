@@ -7,11 +7,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { startEmbeddedDatabase } from '../../src/database/embedded/EmbeddedDatabase';
-import { OWN_TABLES, TABLES } from '../../src/database/tables';
-import { testDatabaseKinds } from '../support/testDatabases';
+import { startEmbeddedDatabase } from '../../../src/database/embedded/EmbeddedDatabase';
+import { OWN_TABLES, TABLES } from '../../../src/database/tables';
+import { testDatabaseKinds } from '../../support/testDatabases';
 
-const DIST = path.join(__dirname, '../../dist/src');
+const DIST = path.join(__dirname, '../../../dist/src');
 /** The default of a column in the refused row: PostgreSQL's detail lists it ("Failing row contains (…)"). */
 const ROW_VALUE = 'sk-row-value-424242';
 const EXIT_TIMEOUT_MS = 60_000;

@@ -1,11 +1,11 @@
 // The first migration over a database the LiteLLM proxy already created (built here by hand, as the proxy's
 // Prisma migration writes it, independently of src/database/migrations) and over an empty database.
-import { ProxyModel } from '../../src/database/entities/ProxyModel';
-import { Team } from '../../src/database/entities/Team';
-import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../support/testDatabases';
-import { serverForEachFile, startTestServer, type TestServer } from '../support/testServer';
-import { proxySchemaFixture } from '../support/proxySchemas';
-import { MIGRATIONS } from '../../src/database/migrations';
+import { ProxyModel } from '../../../src/database/entities/ProxyModel';
+import { Team } from '../../../src/database/entities/Team';
+import { testDatabaseKinds } from '../../support/testDatabases';
+import { serverForEachFile } from '../../support/testServer';
+import { proxySchemaFixture } from '../../support/proxySchemas';
+import { MIGRATIONS } from '../../../src/database/migrations';
 
 const PROXY_TABLE_NAMES = [
   'LiteLLM_ProxyModelTable',
@@ -124,23 +124,19 @@ async function leadingIndexColumns(sql: RunSql, table: string): Promise<string[]
 
 describe.each(testDatabaseKinds())('migrations on %s', (kind) => {
   describe.each(['older', 'current'] as const)('over the database the %s LiteLLM proxy created', (proxyVersion) => {
-    let database: TestDatabase;
-    let server: TestServer;
     let before: Awaited<ReturnType<typeof snapshot>>;
     let after: Awaited<ReturnType<typeof snapshot>>;
-    const serverSql: RunSql = (text) => server.sql(text);
+    const handle = serverForEachFile(kind, undefined, {
+      // PGlite serves one connection at a time: database.sql only while no server runs.
+      async beforeStart(database) {
+        for (const statement of [proxySchemaFixture(proxyVersion), ...PROXY_ROWS]) await database.sql(statement);
+        before = await snapshot((text) => database.sql(text));
+      },
+    });
+    const serverSql: RunSql = (text) => handle.server.sql(text);
 
     beforeAll(async () => {
-      database = await createTestDatabase(kind);
-      // PGlite serves one connection at a time: database.sql only while no server runs.
-      for (const statement of [proxySchemaFixture(proxyVersion), ...PROXY_ROWS]) await database.sql(statement);
-      before = await snapshot((text) => database.sql(text));
-      server = await startTestServer(database);
       after = await snapshot(serverSql);
-    });
-    afterAll(async () => {
-      await server?.stop();
-      await database?.drop();
     });
 
     it('starts from the proxy tables and rows the test built', () => {
@@ -170,7 +166,7 @@ describe.each(testDatabaseKinds())('migrations on %s', (kind) => {
     });
 
     it('reads the proxy rows through the ORM: a JSON-string litellm_params as an object, members_with_roles as a list', async () => {
-      const em = server.app.orm.em.fork();
+      const em = handle.server.app.orm.em.fork();
       const legacy = await em.findOneOrFail(ProxyModel, LEGACY_MODEL_ID);
       expect(legacy.litellmParams).toEqual(LEGACY_PARAMS);
       const team = await em.findOneOrFail(Team, 'team-a');
@@ -179,7 +175,7 @@ describe.each(testDatabaseKinds())('migrations on %s', (kind) => {
     });
 
     it('applies nothing when migrations run a second time', async () => {
-      const migrator = server.app.orm.getMigrator();
+      const migrator = handle.server.app.orm.getMigrator();
       expect(await migrator.getPendingMigrations()).toEqual([]);
       expect(await migrator.up()).toEqual([]);
       expect(await migrator.getExecutedMigrations()).toHaveLength(MIGRATIONS.length);

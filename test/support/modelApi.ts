@@ -1,11 +1,12 @@
-// What the model integration tests share: a server per database, the model operations as a client
-// sends them, and the rows they are checked against (read with the server's own SQL connection).
+// What the model integration tests share: the model operations as a client sends them, and the rows they are
+// checked against (read with the server's own SQL connection).
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { TABLES } from '../../../src/database/tables';
-import { MODEL_FIELDS } from '../../support/fixtures';
-import { TEST_MASTER_KEY, type GraphqlResponse, type TestServer } from '../../support/testServer';
+import { TABLES } from '../../src/database/tables';
+import { MODEL_FIELDS } from './fixtures';
+import { rowCounts } from './storedRows';
+import { errorCodes, TEST_MASTER_KEY, type GraphqlResponse, type TestServer } from './testServer';
 
 export const ADD_MODEL = `mutation Add($input: AddModelInput!) { addModel(input: $input) { ${MODEL_FIELDS} } }`;
 export const UPDATE_MODEL = `mutation Update($input: UpdateModelInput!) { updateModel(input: $input) { ${MODEL_FIELDS} } }`;
@@ -19,8 +20,6 @@ export const MODELS = `query Models($filter: ModelFilter, $first: Int, $after: S
     edges { cursor node { ${MODEL_FIELDS} } }
   }
 }`;
-
-export { serverForEachFile, type ServerHandle } from '../../support/testServer';
 
 export const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -52,41 +51,20 @@ function utcTimestamp(value: Date | string): Date {
   return value instanceof Date ? value : new Date(`${value.replace(' ', 'T')}Z`);
 }
 
-export interface AuditRow {
-  action: string;
-  table_name: string;
-  object_id: string;
-  changed_by: string;
-  before_value: Record<string, unknown> | null;
-  updated_values: Record<string, unknown> | null;
-}
-
-export function auditRowsOf(server: TestServer, objectId: string, action?: string): Promise<AuditRow[]> {
-  return action
-    ? server.sql<AuditRow>(`select * from "${TABLES.auditLog}" where object_id = ? and action = ? order by updated_at, id`, [objectId, action])
-    : server.sql<AuditRow>(`select * from "${TABLES.auditLog}" where object_id = ? order by updated_at, id`, [objectId]);
-}
-
-/** Row counts of every table a model mutation may write: equal before and after means nothing was written. */
-export async function rowCounts(server: TestServer): Promise<Record<string, number>> {
-  const tables = [TABLES.proxyModel, TABLES.auditLog, TABLES.teamModelAliases, TABLES.team];
-  const counts = await Promise.all(
-    tables.map(async (table) => Number((await server.sql<{ count: string }>(`select count(*) as count from "${table}"`))[0].count)),
-  );
-  return Object.fromEntries(tables.map((table, index) => [table, counts[index]]));
-}
+/** Every table a model mutation may write. */
+export const MODEL_MUTATION_TABLES = [TABLES.proxyModel, TABLES.auditLog, TABLES.teamModelAliases, TABLES.team];
 
 /** The one error of a response, asserted to carry `code`. */
 export function expectError(response: GraphqlResponse, code: string) {
-  expect(response.errors?.map((error) => error.extensions?.code)).toEqual([code]);
+  expect(errorCodes(response)).toEqual([code]);
   return response.errors![0];
 }
 
 /** Runs `operation` and asserts it wrote no row to any table a model mutation touches. */
 export async function expectNothingWritten<T>(server: TestServer, operation: () => Promise<T>): Promise<T> {
-  const before = await rowCounts(server);
+  const before = await rowCounts(server, MODEL_MUTATION_TABLES);
   const result = await operation();
-  expect(await rowCounts(server)).toEqual(before);
+  expect(await rowCounts(server, MODEL_MUTATION_TABLES)).toEqual(before);
   return result;
 }
 
