@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Document, isAlias, isMap, isScalar, isSeq, LineCounter, Node, parseDocument, visit, type YAMLMap } from 'yaml';
 import { parseEncryptionAlgorithm, type EncryptionAlgorithm } from '../crypto/AtRestCipher';
+import { ConfigFileError } from '../errors/ConfigFileError';
 import { CONFIG_ENCRYPTION_ALGORITHM_SETTING, unknownAlgorithm } from './settings';
 
 export interface ConfigModel {
@@ -18,27 +19,6 @@ export interface ConfigFile {
   models: ConfigModel[];
   /** general_settings.encryption_algorithm, when the file sets it. */
   encryptionAlgorithm?: EncryptionAlgorithm;
-}
-
-/** A config file that cannot be used; the message names the file, the line and what is wrong. */
-export class ConfigFileError extends Error {
-  override readonly name = 'ConfigFileError';
-
-  private constructor(message: string, readonly file: string, readonly line?: number) {
-    super(message);
-  }
-
-  static notFound(file: string): ConfigFileError {
-    return new ConfigFileError(`config file ${file} not found`, file);
-  }
-
-  static unreadable(file: string, reason: string): ConfigFileError {
-    return new ConfigFileError(`config file ${file} cannot be read: ${reason}`, file);
-  }
-
-  static atLine(file: string, line: number, problem: string): ConfigFileError {
-    return new ConfigFileError(`config file ${file} line ${line}: ${problem}`, file, line);
-  }
 }
 
 const ENV_REFERENCE_PREFIX = 'os.environ/';

@@ -2,7 +2,11 @@
 export class RequestDeadlineExceeded extends Error {
   override name = 'RequestDeadlineExceeded';
 
-  constructor(readonly timeoutMs: number) {
+  private constructor(readonly timeoutMs: number) {
     super(`the request passed its ${timeoutMs} ms deadline before this transaction committed; it was rolled back`);
+  }
+
+  static atCommit(timeoutMs: number): RequestDeadlineExceeded {
+    return new RequestDeadlineExceeded(timeoutMs);
   }
 }

@@ -25,7 +25,7 @@ export class RequestDeadline implements CommitGate {
   }
 
   beginCommit(transaction: unknown): void {
-    if (this.expired) throw new RequestDeadlineExceeded(this.timeoutMs);
+    if (this.expired) throw RequestDeadlineExceeded.atCommit(this.timeoutMs);
     this.committing.add(transaction);
   }
 

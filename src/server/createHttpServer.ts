@@ -4,8 +4,9 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { ApiContext } from '../graphql/context';
 import { GRAPHIQL_ASSETS_PATH, isBrowserNavigation, serveGraphiqlAsset, serveGraphiqlPage } from './graphiql/serveGraphiql';
-import { readRequestBody, RequestBodyTooLarge } from './readRequestBody';
-import { REQUEST_TIMEOUT_CODE } from '../errors/errorCodes';
+import { readRequestBody } from './readRequestBody';
+import { BAD_REQUEST_CODE, INTERNAL_SERVER_ERROR_CODE, REQUEST_TIMEOUT_CODE, type ApiErrorCode } from '../errors/errorCodes';
+import { RequestBodyError } from '../errors/RequestBodyError';
 import { runWithDeadline } from '../request/RequestDeadline';
 import { logRejectedRequest, runInRequestScope } from './requestLog';
 import type { Logger } from './logger';
@@ -35,7 +36,7 @@ export function createHttpServer(options: HttpServerOptions): http.Server {
   return http.createServer(serverOptions, (request, response) => {
     route(options, request, response).catch((error: unknown) => {
       options.logger.error({ err: error }, 'request failed outside GraphQL');
-      if (!response.headersSent) sendJson(response, 500, { error: 'Internal server error.' });
+      if (!response.headersSent) sendError(response, 500, INTERNAL_SERVER_ERROR_CODE, 'Internal server error.');
       else response.end();
     });
   });
@@ -55,7 +56,7 @@ async function route(options: HttpServerOptions, request: IncomingMessage, respo
   if (options.graphiql && url.pathname.startsWith(GRAPHIQL_ASSETS_PATH)) {
     return serveGraphiqlAsset(request, response, url.pathname.slice(GRAPHIQL_ASSETS_PATH.length));
   }
-  if (url.pathname !== GRAPHQL_PATH) return sendJson(response, 404, { error: `Not found. The API is at ${GRAPHQL_PATH}.` });
+  if (url.pathname !== GRAPHQL_PATH) return sendError(response, 404, 'NOT_FOUND' satisfies ApiErrorCode, `Not found. The API is at ${GRAPHQL_PATH}.`);
   if (options.graphiql && isBrowserNavigation(request)) return serveGraphiqlPage(response, GRAPHQL_PATH);
   const requestId = headerValue(request, 'x-request-id') ?? randomUUID();
   response.setHeader('x-request-id', requestId);
@@ -75,9 +76,9 @@ async function serveGraphql(
       const text = await readRequestBody(request);
       body = text ? JSON.parse(text) : undefined;
     } catch (error) {
-      logRejectedRequest(options.logger, 'BAD_REQUEST');
-      if (error instanceof RequestBodyTooLarge) return sendJson(response, 413, { errors: [{ message: 'Request body too large.', extensions: { code: 'BAD_REQUEST' } }] });
-      return sendJson(response, 400, { errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }] });
+      logRejectedRequest(options.logger, BAD_REQUEST_CODE);
+      if (error instanceof RequestBodyError) return sendError(response, error.status, BAD_REQUEST_CODE, error.message);
+      return sendError(response, 400, BAD_REQUEST_CODE, 'The request body is not valid JSON.');
     }
   }
   const headers = new HeaderMap();
@@ -92,7 +93,7 @@ async function serveGraphql(
   );
   if (outcome.timedOut) {
     options.logger.warn({ timeoutMs: options.requestTimeoutMs }, 'request timed out');
-    return sendJson(response, 503, { errors: [{ message: timeoutMessage(options.requestTimeoutMs), extensions: { code: REQUEST_TIMEOUT_CODE } }] });
+    return sendError(response, 503, REQUEST_TIMEOUT_CODE, timeoutMessage(options.requestTimeoutMs));
   }
   const result = outcome.value;
   for (const [name, value] of result.headers) response.setHeader(name, value);
@@ -121,6 +122,11 @@ function timeoutMessage(timeoutMs: number): string {
 function headerValue(request: IncomingMessage, name: string): string | undefined {
   const value = request.headers[name];
   return typeof value === 'string' && value.length > 0 && value.length <= 200 ? value : undefined;
+}
+
+/** Every error this layer answers has the shape of a GraphQL error response, whatever the route. */
+function sendError(response: ServerResponse, status: number, code: string, message: string): void {
+  sendJson(response, status, { errors: [{ message, extensions: { code } }] });
 }
 
 function sendJson(response: ServerResponse, status: number, payload: unknown): void {

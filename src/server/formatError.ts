@@ -5,11 +5,10 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { isDatabaseUnavailable } from '../database/databaseUnavailable';
 import { isApiError } from '../errors/ApiError';
-import { REQUEST_TIMEOUT_CODE } from '../errors/errorCodes';
+import { BAD_REQUEST_CODE, INTERNAL_SERVER_ERROR_CODE, REQUEST_TIMEOUT_CODE, SERVICE_UNAVAILABLE_CODE } from '../errors/errorCodes';
 import { RequestDeadlineExceeded } from '../errors/RequestDeadlineExceeded';
 
 export const INTERNAL_ERROR_MESSAGE = 'Internal server error.';
-export const DATABASE_UNAVAILABLE_CODE = 'SERVICE_UNAVAILABLE';
 export const DATABASE_UNAVAILABLE_MESSAGE = 'The database is unavailable. Try again shortly.';
 export const UNEXPECTED_ERROR_LOG_MESSAGE = 'unexpected error while answering a request';
 
@@ -17,7 +16,7 @@ const CLIENT_ERROR_CODES = new Set([
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_USER_INPUT',
-  'BAD_REQUEST',
+  BAD_REQUEST_CODE,
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
@@ -39,10 +38,10 @@ export function createErrorFormatter(logger: ErrorLogger, showDetails: boolean) 
     if (cause instanceof RequestDeadlineExceeded) return masked(formatted, cause.message, REQUEST_TIMEOUT_CODE);
     if (isDatabaseUnavailable(cause)) {
       logger.error({ err: cause, path: formatted.path }, 'database unavailable while answering a request');
-      return masked(formatted, DATABASE_UNAVAILABLE_MESSAGE, DATABASE_UNAVAILABLE_CODE);
+      return masked(formatted, DATABASE_UNAVAILABLE_MESSAGE, SERVICE_UNAVAILABLE_CODE);
     }
     logger.error({ err: cause, path: formatted.path }, UNEXPECTED_ERROR_LOG_MESSAGE);
-    return masked(formatted, INTERNAL_ERROR_MESSAGE, 'INTERNAL_SERVER_ERROR');
+    return masked(formatted, INTERNAL_ERROR_MESSAGE, INTERNAL_SERVER_ERROR_CODE);
   };
 }
 

@@ -5,6 +5,7 @@
 // subscriptions (the schema has none).
 import { HeaderMap, type ApolloServerPlugin, type BaseContext, type GraphQLResponse } from '@apollo/server';
 import { Kind, visit, type DocumentNode } from 'graphql';
+import { BAD_REQUEST_CODE, type ApiErrorCode } from '../errors/errorCodes';
 
 /** Nesting of objects and arrays in one input value: litellm_params and model_info hold a few levels at most. */
 export const MAX_INPUT_DEPTH = 32;
@@ -15,9 +16,9 @@ export function createInputGuardPlugin(): ApolloServerPlugin<BaseContext> {
       return {
         // Answers in place of execution, as a field error would (data: null), so clients see one shape for bad input.
         async responseForOperation({ request, document, operation }) {
-          if (operation?.operation === 'subscription') return refusal('BAD_REQUEST', 'This API has no subscriptions: send a query or a mutation.');
+          if (operation?.operation === 'subscription') return refusal(BAD_REQUEST_CODE, 'This API has no subscriptions: send a query or a mutation.');
           const problem = findVariableProblem(request.variables ?? {}) ?? findLiteralProblem(document);
-          return problem ? refusal('BAD_USER_INPUT', problem) : null;
+          return problem ? refusal('BAD_USER_INPUT' satisfies ApiErrorCode, problem) : null;
         },
       };
     },

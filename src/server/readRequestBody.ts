@@ -1,20 +1,14 @@
 // Reads a request body up to a size limit, so a huge upload is refused before it is buffered.
 // Event listeners rather than `for await`: the async iterator cost several promises per request.
 import type { IncomingMessage } from 'node:http';
+import { RequestBodyError } from '../errors/RequestBodyError';
 
 export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
 
-export class RequestBodyTooLarge extends Error {
-  override name = 'RequestBodyTooLarge';
-}
-
-export class RequestBodyIncomplete extends Error {
-  override name = 'RequestBodyIncomplete';
-}
 
 export function readRequestBody(request: IncomingMessage, limit = MAX_REQUEST_BODY_BYTES): Promise<string> {
   const declared = Number(request.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) return Promise.reject(new RequestBodyTooLarge());
+  if (Number.isFinite(declared) && declared > limit) return Promise.reject(RequestBodyError.tooLarge(limit));
   return new Promise<string>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -33,7 +27,7 @@ export function readRequestBody(request: IncomingMessage, limit = MAX_REQUEST_BO
       if (size > limit) {
         // As leaving a `for await` early would: the rest of the upload is not read.
         request.destroy();
-        fail(new RequestBodyTooLarge());
+        fail(RequestBodyError.tooLarge(limit));
         return;
       }
       chunks.push(chunk);
@@ -43,7 +37,7 @@ export function readRequestBody(request: IncomingMessage, limit = MAX_REQUEST_BO
       resolve(chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8'));
     };
     const onError = (error: Error) => fail(error);
-    const onClose = () => fail(new RequestBodyIncomplete('The connection closed before the request body was complete.'));
+    const onClose = () => fail(RequestBodyError.incomplete());
     request.on('data', onData);
     request.on('end', onEnd);
     request.on('error', onError);

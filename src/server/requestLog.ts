@@ -3,6 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import type { ApolloServerPlugin, GraphQLResponse } from '@apollo/server';
 import { getOperationAST, GraphQLError, type DocumentNode, type GraphQLFormattedError } from 'graphql';
+import { BAD_REQUEST_CODE, INTERNAL_SERVER_ERROR_CODE } from '../errors/errorCodes';
 import type { ApiContext } from '../graphql/context';
 import type { Logger } from './logger';
 import { currentScope, runInScope } from '../request/RequestScope';
@@ -60,10 +61,10 @@ export function createRequestLogPlugin(logger: Logger): ApolloServerPlugin<ApiCo
     },
     // Bad HTTP requests (CSRF check, missing query) and failed context creation never reach requestDidStart.
     async invalidRequestWasReceived({ error }) {
-      logger.info(rejectedLine([(error instanceof GraphQLError && codeOf(error)) || 'BAD_REQUEST']), REQUEST_LOG_MESSAGE);
+      logger.info(rejectedLine([(error instanceof GraphQLError && codeOf(error)) || BAD_REQUEST_CODE]), REQUEST_LOG_MESSAGE);
     },
     async contextCreationDidFail() {
-      logger.info(rejectedLine(['INTERNAL_SERVER_ERROR']), REQUEST_LOG_MESSAGE);
+      logger.info(rejectedLine([INTERNAL_SERVER_ERROR_CODE]), REQUEST_LOG_MESSAGE);
     },
   };
 }
@@ -86,7 +87,7 @@ function responseErrors(response: GraphQLResponse): readonly GraphQLFormattedErr
 }
 
 function distinctCodes(errors: readonly GraphQLFormattedError[]): string[] {
-  return [...new Set(errors.map((error) => codeOf(error) ?? 'INTERNAL_SERVER_ERROR'))];
+  return [...new Set(errors.map((error) => codeOf(error) ?? INTERNAL_SERVER_ERROR_CODE))];
 }
 
 function codeOf(error: { extensions?: Record<string, unknown> }): string | undefined {

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigFileError, loadConfigFileModels } from '../../../src/config/configFileModels';
+import { loadConfigFileModels } from '../../../src/config/configFileModels';
+import { ConfigFileError } from '../../../src/errors/ConfigFileError';
 
 let directory: string;
 let fileCount = 0;

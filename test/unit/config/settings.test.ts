@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigFileError, loadConfigFile } from '../../../src/config/configFileModels';
+import { loadConfigFile } from '../../../src/config/configFileModels';
+import { ConfigFileError } from '../../../src/errors/ConfigFileError';
 import { loadSettings, withConfigFileAlgorithm } from '../../../src/config/settings';
 import { StartupError } from '../../../src/errors/StartupError';
 
