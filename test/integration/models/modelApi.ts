@@ -5,7 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { TABLES } from '../../../src/database/tables';
 import { MODEL_FIELDS } from '../../support/fixtures';
-import { TEST_MASTER_KEY, type GraphqlResponse, type TestServer } from '../../support/testServer';
+import { proxySchemaFixture, type ProxySchemaVersion } from '../../support/proxySchemas';
+import { createTestDatabase, type DatabaseKind } from '../../support/testDatabases';
+import { startTestServer, TEST_MASTER_KEY, type GraphqlResponse, type ServerHandle, type TestServer } from '../../support/testServer';
 
 export const ADD_MODEL = `mutation Add($input: AddModelInput!) { addModel(input: $input) { ${MODEL_FIELDS} } }`;
 export const UPDATE_MODEL = `mutation Update($input: UpdateModelInput!) { updateModel(input: $input) { ${MODEL_FIELDS} } }`;
@@ -21,6 +23,21 @@ export const MODELS = `query Models($filter: ModelFilter, $first: Int, $after: S
 }`;
 
 export { serverForEachFile, type ServerHandle } from '../../support/testServer';
+
+/** A database holding the proxy's own tables (test/fixtures/proxy-schemas) before the server first starts on it. */
+export function serverOverProxySchema(kind: DatabaseKind, version: ProxySchemaVersion): ServerHandle {
+  const handle = {} as ServerHandle;
+  beforeAll(async () => {
+    handle.database = await createTestDatabase(kind);
+    await handle.database.sql(proxySchemaFixture(version));
+    handle.server = await startTestServer(handle.database);
+  });
+  afterAll(async () => {
+    await handle.server?.stop();
+    await handle.database?.drop();
+  });
+  return handle;
+}
 
 export const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -74,6 +91,25 @@ export async function rowCounts(server: TestServer): Promise<Record<string, numb
     tables.map(async (table) => Number((await server.sql<{ count: string }>(`select count(*) as count from "${table}"`))[0].count)),
   );
   return Object.fromEntries(tables.map((table, index) => [table, counts[index]]));
+}
+
+/** Every row of every table a model mutation may write, as JSON: equal before and after means nothing changed at all. */
+export async function tableContents(server: TestServer): Promise<Record<string, unknown[]>> {
+  const tables = [TABLES.proxyModel, TABLES.auditLog, TABLES.teamModelAliases, TABLES.team];
+  const contents: Record<string, unknown[]> = {};
+  for (const table of tables) {
+    const rows = await server.sql<{ row: unknown }>(`select to_jsonb(t) as row from "${table}" t order by to_jsonb(t)::text`);
+    contents[table] = rows.map(({ row }) => row);
+  }
+  return contents;
+}
+
+/** Runs `operation` and asserts it changed no row of any table a model mutation touches (not only their counts). */
+export async function expectTablesUnchanged<T>(server: TestServer, operation: () => Promise<T>): Promise<T> {
+  const before = await tableContents(server);
+  const result = await operation();
+  expect(await tableContents(server)).toEqual(before);
+  return result;
 }
 
 /** The one error of a response, asserted to carry `code`. */
