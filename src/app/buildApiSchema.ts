@@ -9,7 +9,8 @@ import { PrincipalResolver } from '../access/principal.resolver';
 import { AdminResolver } from '../admin/admin.resolver';
 import { AuditLogConnectionTotalCount, AuditLogResolver, ModelHistoryResolver } from '../audit/auditLog.resolver';
 import { DateTimeScalar } from '../graphql/scalars/DateTime';
-import { ModelConnectionTotalCount, ModelResolver } from '../models/model.resolver';
+import { CredentialResolver } from '../credentials/credential.resolver';
+import { CredentialModelsResolver, ModelConnectionTotalCount, ModelResolver } from '../models/model.resolver';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 const RESOLVERS: NonEmptyArray<Function> = [
@@ -20,6 +21,8 @@ const RESOLVERS: NonEmptyArray<Function> = [
   AuditLogResolver,
   AuditLogConnectionTotalCount,
   AdminResolver,
+  CredentialResolver,
+  CredentialModelsResolver,
 ];
 
 export function buildApiSchema(): GraphQLSchema {

@@ -30,7 +30,7 @@ import type { Logger } from '../server/logger';
 import { queryLimits } from '../server/queryLimits';
 import { createRequestLogPlugin } from '../server/requestLog';
 import { buildApiSchema } from './buildApiSchema';
-import { createOrm } from './createOrm';
+import { createOrm, type OrmServices } from './createOrm';
 
 export interface RunningApp {
   url: string;
@@ -46,23 +46,26 @@ export async function startApp(environmentSettings: Settings, logger: Logger): P
   const embedded = settings.databaseUrl ? undefined : await startEmbeddedDatabase(settings.dataDir);
   try {
     const masterKey = settings.masterKey ?? provideMasterKey(settings, embedded);
-    const { orm, schema } = embedded
-      ? await connectAndMigrate({ databaseUrl: embedded.url, poolSize: 1, logger })
-      : await connectAndMigrate({
-          databaseUrl: settings.databaseUrl!,
-          poolSize: settings.databasePoolSize,
-          logger,
-          // A statement outliving its request's deadline is of no use to anyone: PostgreSQL cancels it.
-          statementTimeoutMs: settings.requestTimeoutMs,
-        });
-    // PGlite has no autovacuum: without fresh statistics its planner scans the audit log instead of using its indexes.
-    if (embedded) await orm.em.getConnection().execute('ANALYZE');
-    if (settings.encryptionAlgorithm.source === 'default') await warnWhenOlderProxyCannotRead(orm, schema, logger);
     const cipher = AtRestCipher.create({
       saltKey: settings.saltKey ?? masterKey,
       previousSaltKey: settings.previousSaltKey,
       algorithm: settings.encryptionAlgorithm.algorithm,
     });
+    const { orm, schema } = embedded
+      ? await connectAndMigrate({ databaseUrl: embedded.url, poolSize: 1, logger }, { cipher })
+      : await connectAndMigrate(
+          {
+            databaseUrl: settings.databaseUrl!,
+            poolSize: settings.databasePoolSize,
+            logger,
+            // A statement outliving its request's deadline is of no use to anyone: PostgreSQL cancels it.
+            statementTimeoutMs: settings.requestTimeoutMs,
+          },
+          { cipher },
+        );
+    // PGlite has no autovacuum: without fresh statistics its planner scans the audit log instead of using its indexes.
+    if (embedded) await orm.em.getConnection().execute('ANALYZE');
+    if (settings.encryptionAlgorithm.source === 'default') await warnWhenOlderProxyCannotRead(orm, schema, logger);
     const services: AppServices = {
       cipher,
       presentedValues: new PresentedValues(cipher),
@@ -101,15 +104,15 @@ function provideMasterKey(settings: Settings, embedded: EmbeddedDatabase | undef
   return stored.key;
 }
 
-async function connectAndMigrate(options: OrmOptionsInput): Promise<{ orm: MikroORM; schema: SchemaFacts }> {
-  let orm = await connect(options);
+async function connectAndMigrate(options: OrmOptionsInput, services: OrmServices): Promise<{ orm: MikroORM; schema: SchemaFacts }> {
+  let orm = await connect(options, services);
   try {
     await orm.getMigrator().up();
     const schema = schemaFactsOf(await readDatabaseTables((sql) => orm.em.getConnection().execute(sql)));
     if (schema.modelBlockedColumn) return { orm, schema };
     // An older proxy's schema: the ORM maps only the columns it has (the migration above cannot have changed that).
     await orm.close();
-    orm = await connect({ ...options, schemaFacts: schema });
+    orm = await connect({ ...options, schemaFacts: schema }, services);
     return { orm, schema };
   } catch (error) {
     await orm.close(true);
@@ -117,9 +120,9 @@ async function connectAndMigrate(options: OrmOptionsInput): Promise<{ orm: Mikro
   }
 }
 
-async function connect(options: OrmOptionsInput): Promise<MikroORM> {
+async function connect(options: OrmOptionsInput, services: OrmServices): Promise<MikroORM> {
   try {
-    const orm = await createOrm(options);
+    const orm = await createOrm(options, services);
     await orm.em.getConnection().execute('select 1');
     return orm;
   } catch (cause) {

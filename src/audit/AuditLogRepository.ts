@@ -26,6 +26,8 @@ export interface StoredAuditEntry {
 export interface StoredAuditFilter {
   objectId?: string;
   action?: string;
+  /** Only entries whose action is none of these. */
+  actionNotIn?: readonly string[];
   /** LiteLLM_ProxyModelTable also matches the model entries older proxies wrote under LiteLLM_ModelTable. */
   tableName?: string;
   changedBy?: string;
@@ -94,6 +96,7 @@ export class AuditLogRepository {
     if (visibility) conditions.push(visibility);
     if (filter.objectId) conditions.push(sql`object_id = ${filter.objectId}`);
     if (filter.action) conditions.push(sql`action = ${filter.action}`);
+    if (filter.actionNotIn) conditions.push(sql`NOT (action = ANY(${[...filter.actionNotIn]}::text[]))`);
     if (filter.tableName) conditions.push(filter.tableName === TABLES.proxyModel ? MODEL_AUDIT_ENTRY : sql`table_name = ${filter.tableName}`);
     if (filter.changedBy) conditions.push(sql`changed_by = ${filter.changedBy}`);
     if (filter.since) conditions.push(sql`updated_at >= ${utcTimestampLiteral(filter.since)}::timestamp`);

@@ -7,7 +7,7 @@ import { isoTimestamp } from '../database/utcTimestamps';
 import { ApiError } from '../errors/ApiError';
 import { decodeCursor, encodeCursor, pageSize, toConnection, type Connection } from '../graphql/connection';
 import type { AuditLogFilter } from './auditLog.input';
-import { auditLogNode, type AuditLogNode } from './auditLog.type';
+import { AuditAction, auditLogNode, KNOWN_AUDIT_ACTIONS, type AuditLogNode } from './auditLog.type';
 import { AuditLogRepository, type StoredAuditFilter } from './AuditLogRepository';
 
 /** The instants a timestamp(3) column can hold; a bound outside them is bad input, not a database error. */
@@ -60,12 +60,18 @@ export class AuditLogService {
 function storedFilterOf(filter: AuditLogFilter | null | undefined): StoredAuditFilter {
   return {
     objectId: filter?.objectId ?? undefined,
-    action: filter?.action ?? undefined,
+    ...actionFilterOf(filter?.action),
     tableName: filter?.tableName ?? undefined,
     changedBy: filter?.changedBy ?? undefined,
     since: filter?.since ? storableBound(filter.since, 'since') : undefined,
     until: filter?.until ? storableBound(filter.until, 'until') : undefined,
   };
+}
+
+/** OTHER stands for every action string without a value of its own. */
+function actionFilterOf(action: AuditAction | null | undefined): Pick<StoredAuditFilter, 'action' | 'actionNotIn'> {
+  if (!action) return {};
+  return action === AuditAction.OTHER ? { actionNotIn: KNOWN_AUDIT_ACTIONS } : { action };
 }
 
 function isAuditCursor(value: unknown): value is AuditCursor {

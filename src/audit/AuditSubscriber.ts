@@ -15,6 +15,7 @@ import {
   type UnitOfWork,
 } from '@mikro-orm/core';
 import { AuditLog, type AuditAction } from '../database/entities/AuditLog';
+import type { JsonObject } from '../database/entities/columns';
 import { ENTITIES } from '../database/entities';
 import type { AuthenticatedPrincipal } from '../access/Principal';
 import { UnattributedChangeError } from '../errors/UnattributedChangeError';
@@ -31,6 +32,11 @@ const ACTIONS: Record<ChangeSetType, AuditAction> = {
   [ChangeSetType.DELETE]: 'deleted',
   [ChangeSetType.DELETE_EARLY]: 'deleted',
 };
+
+/** The column the proxy's /model/block and /model/unblock flip; a change of it alone is audited as blocked / unblocked. */
+export const BLOCKED_COLUMN = 'blocked';
+/** Columns every change touches: they do not make a change more than what it is. */
+export const BOOKKEEPING_COLUMNS: ReadonlySet<string> = new Set(['updated_at', 'updated_by']);
 
 type AuditedChange = ChangeSet<AnyEntity>;
 
@@ -50,15 +56,15 @@ export class AuditSubscriber implements EventSubscriber {
 }
 
 async function auditEntry(em: EntityManager, uow: UnitOfWork, change: AuditedChange, actor: AuthenticatedPrincipal): Promise<AuditLog | undefined> {
-  const action = ACTIONS[change.type];
-  const before = action === 'created' ? null : await snapshotBefore(em, uow, change);
+  const kind = ACTIONS[change.type];
+  const before = kind === 'created' ? null : await snapshotBefore(em, uow, change);
   if (before === undefined) return undefined;
-  const after = action === 'deleted' ? null : snapshot(em, change, em.getComparator().prepareEntity(change.entity));
-  if (action === 'updated' && isDeepStrictEqual(before, after)) return undefined;
+  const after = kind === 'deleted' ? null : snapshot(em, change, em.getComparator().prepareEntity(change.entity));
+  if (kind === 'updated' && isDeepStrictEqual(before, after)) return undefined;
 
   const entry = new AuditLog();
   entry.id = randomUUID();
-  entry.action = action;
+  entry.action = kind === 'updated' ? updateAction(before!, after!) : kind;
   entry.tableName = change.meta.tableName;
   entry.objectId = String(helper(change.entity).getPrimaryKey());
   entry.beforeValue = before;
@@ -66,6 +72,16 @@ async function auditEntry(em: EntityManager, uow: UnitOfWork, change: AuditedCha
   entry.changedBy = actor.userId;
   entry.changedByApiKey = actor.keyHash;
   return entry;
+}
+
+/**
+ * What the proxy calls an update of these two snapshots: `blocked` / `unblocked` when the blocked column is all that
+ * changed besides the bookkeeping columns (as its /model/block and /model/unblock write them), else `updated`.
+ */
+export function updateAction(before: JsonObject, after: JsonObject): AuditAction {
+  const changed = Object.keys({ ...before, ...after }).filter((column) => !BOOKKEEPING_COLUMNS.has(column) && !isDeepStrictEqual(before[column], after[column]));
+  if (changed.length !== 1 || changed[0] !== BLOCKED_COLUMN) return 'updated';
+  return after[BLOCKED_COLUMN] === true ? 'blocked' : 'unblocked';
 }
 
 /** The row as it was loaded; undefined when a removed reference turns out to have no row (nothing is deleted). */

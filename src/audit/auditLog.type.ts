@@ -2,15 +2,26 @@
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import type { StoredAuditEntry } from './AuditLogRepository';
 
+/** Actions as the proxy writes them (lower case). */
 export enum AuditAction {
   CREATED = 'created',
   UPDATED = 'updated',
   DELETED = 'deleted',
-  /** The proxy also writes these for keys. */
   BLOCKED = 'blocked',
+  UNBLOCKED = 'unblocked',
+  /** The proxy writes it for keys. */
   ROTATED = 'rotated',
+  /** Any other action string found in the table (actionName holds it). */
+  OTHER = 'other',
 }
-registerEnumType(AuditAction, { name: 'AuditAction' });
+registerEnumType(AuditAction, {
+  name: 'AuditAction',
+  valuesConfig: { OTHER: { description: 'An action string this API does not know; AuditLog.actionName holds it. As a filter: every such entry.' } },
+});
+
+/** Every action string with a value of its own in AuditAction: the rest read as OTHER. */
+export const KNOWN_AUDIT_ACTIONS: readonly string[] = Object.values(AuditAction).filter((action) => action !== AuditAction.OTHER);
+const KNOWN_ACTIONS: ReadonlySet<string> = new Set(KNOWN_AUDIT_ACTIONS);
 
 @ObjectType('AuditLog', { description: 'One change to one row, written in the same transaction as the change.' })
 export class AuditLogNode {
@@ -19,6 +30,9 @@ export class AuditLogNode {
 
   @Field(() => AuditAction)
   action!: AuditAction;
+
+  @Field({ description: 'The action as stored, e.g. `blocked`; the only way to tell OTHER actions apart.' })
+  actionName!: string;
 
   @Field()
   tableName!: string;
@@ -43,7 +57,8 @@ export class AuditLogNode {
 export function auditLogNode(entry: StoredAuditEntry): AuditLogNode {
   return Object.assign(new AuditLogNode(), {
     id: entry.id,
-    action: entry.action as AuditAction,
+    action: KNOWN_ACTIONS.has(entry.action) ? (entry.action as AuditAction) : AuditAction.OTHER,
+    actionName: entry.action,
     tableName: entry.tableName,
     objectId: entry.objectId,
     changedBy: entry.changedBy,

@@ -12,6 +12,7 @@ import { TABLES } from '../database/tables';
 import { readUtcTimestamp } from '../database/utcTimestamps';
 import { SQL_FUNCTIONS } from '../database/schema/sqlFunctions';
 import { TEAM_PUBLIC_NAME_KEY } from '../teams/teamModels';
+import { CREDENTIAL_NAME_PARAM } from '../credentials/credentialReference';
 import { ownerTeamSql } from './ownerTeam';
 
 /** A model row as stored: JSON columns as the driver reads them (objects, or the strings older proxies wrote). */
@@ -33,6 +34,15 @@ export interface StoredModelFilter {
   teamId?: string;
   /** Case-insensitive substring of the public name. */
   publicName?: string;
+  /** Only blocked (true) or only unblocked (false) models. */
+  blocked?: boolean;
+}
+
+/** The newest audit entry of a model: who changed it last, when and how. */
+export interface LastModelChange {
+  changedBy: string;
+  updatedAt: Date;
+  action: string;
 }
 
 /** Keyset position: models are listed by (created_at, model_id). */
@@ -54,6 +64,7 @@ interface StoredModelRow {
 }
 
 const OWNER_TEAM = ownerTeamSql('model_info');
+const STORED_PARAMS = trusted(`${SQL_FUNCTIONS.decodedJson}(litellm_params)`);
 const PUBLIC_NAME_KEY = `${SQL_FUNCTIONS.decodedJson}(model_info) -> '${TEAM_PUBLIC_NAME_KEY}'`;
 /**
  * publicNameOf in SQL: the name clients see. A team model's stored name ends in a random uuid that would match a
@@ -63,11 +74,13 @@ const PUBLIC_NAME = trusted(`COALESCE(CASE WHEN jsonb_typeof(${PUBLIC_NAME_KEY})
 
 export class ModelRepository {
   private readonly columns: SqlFragment;
+  private readonly hasBlockedColumn: boolean;
 
   constructor(
     private readonly em: EntityManager,
     schema: SchemaFacts,
   ) {
+    this.hasBlockedColumn = schema.modelBlockedColumn;
     // An older proxy's table has no `blocked`: every model reads as not blocked there.
     this.columns = trusted(
       `model_id, model_name, litellm_params, model_info, ${schema.modelBlockedColumn ? 'blocked' : 'false AS blocked'}, created_at, created_by, updated_at, updated_by`,
@@ -108,6 +121,28 @@ export class ModelRepository {
     return Number(count);
   }
 
+  /** The models within `scope` whose litellm_params name a stored credential (its name is encrypted: the caller decrypts). */
+  async withStoredCredential(scope: TeamScope): Promise<StoredModel[]> {
+    const conditions = this.conditions(scope, {});
+    conditions.push(sql`${STORED_PARAMS} ? ${CREDENTIAL_NAME_PARAM}::text`);
+    const rows = await readRows<StoredModelRow>(
+      this.em,
+      sql`SELECT ${this.columns} FROM ${table(TABLES.proxyModel)} ${where(conditions)} ORDER BY created_at, model_id`,
+    );
+    return rows.map(storedModelOf);
+  }
+
+  /** The model's newest audit entry (under either table name the proxy ever used for models), in `em`'s transaction. */
+  async lastChange(em: EntityManager, modelId: string): Promise<LastModelChange | null> {
+    const [row] = await readRows<{ changed_by: string; updated_at: unknown; action: string }>(
+      em,
+      sql`SELECT changed_by, updated_at, action FROM ${table(TABLES.auditLog)}
+          WHERE object_id = ${modelId} AND table_name = ANY(${[TABLES.proxyModel, TABLES.teamModelAliases]}::text[])
+          ORDER BY updated_at DESC, id DESC LIMIT 1`,
+    );
+    return row ? { changedBy: row.changed_by, updatedAt: readUtcTimestamp(row.updated_at), action: row.action } : null;
+  }
+
   /** Locks the row (SELECT … FOR UPDATE) in `em`'s transaction, so concurrent changes apply one after the other. */
   lockForChange(em: EntityManager, id: string): Promise<ProxyModel | null> {
     return em.findOne(ProxyModel, { modelId: id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
@@ -127,6 +162,10 @@ export class ModelRepository {
     if (!scope.all) conditions.push(scopeCondition(scope, OWNER_TEAM));
     if (filter.teamId) conditions.push(sql`${OWNER_TEAM} = ${filter.teamId}`);
     if (filter.publicName) conditions.push(sql`${PUBLIC_NAME} ILIKE ${`%${escapeLike(filter.publicName)}%`}`);
+    if (filter.blocked !== undefined) {
+      // Without the column nothing is blocked.
+      conditions.push(this.hasBlockedColumn ? sql`blocked = ${filter.blocked}` : trusted(filter.blocked ? 'FALSE' : 'TRUE'));
+    }
     return conditions;
   }
 }

@@ -1,7 +1,7 @@
-// The proxy's model-management rules: add, update, patch, delete and read model deployments, for one request's
-// caller. Every row is checked with the request's AccessGuard; every mutation runs in one transaction with the model
-// row locked, and the unit of work writes its audit rows (audit/AuditSubscriber) and re-checks every model it
-// changes (ModelChangeGuard) inside that same transaction.
+// The proxy's model-management rules: add, update, patch, delete, block and read model deployments, for one request's
+// caller. Every row is checked with the request's AccessGuard and every change against the privileged keys; every
+// mutation runs in one transaction with the model row locked, and the unit of work writes its audit rows
+// (audit/AuditSubscriber) and re-checks every model it changes (ModelChangeGuard) inside that same transaction.
 import { randomUUID } from 'node:crypto';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -10,20 +10,40 @@ import { AuthRule } from '../access/accessRules';
 import { UNDETERMINED_TEAM, type OwnerTeam } from '../access/TeamScope';
 import { auditedTransaction } from '../request/auditedTransaction';
 import type { ConfigModel } from '../config/configFileModels';
+import { CREDENTIAL_NAME_PARAM } from '../credentials/credentialReference';
+import { CredentialService } from '../credentials/CredentialService';
 import { encryptLitellmParams } from '../crypto/litellmParamsAtRest';
 import type { JsonObject } from '../database/entities/columns';
 import { ProxyModel } from '../database/entities/ProxyModel';
+import { TABLES } from '../database/tables';
 import { storedJsonObject, UNDECODABLE } from '../database/types/storedJson';
 import { isoTimestamp } from '../database/utcTimestamps';
 import { ApiError } from '../errors/ApiError';
 import type { AppServices } from '../graphql/context';
 import { decodeCursor, encodeCursor, pageSize, toConnection, type Connection } from '../graphql/connection';
-import { attachModelToTeam, detachModelFromTeam, lockTeamsInOrder, publicNameOf, TEAM_PUBLIC_NAME_KEY, teamModelStoredName } from '../teams/teamModels';
+import {
+  attachModelToTeam,
+  detachModelFromTeam,
+  isTeamModelStoredName,
+  lockTeamsInOrder,
+  publicNameOf,
+  TEAM_PUBLIC_NAME_KEY,
+  teamModelStoredName,
+} from '../teams/teamModels';
 import { mergeWhereNullKeeps, mergeWhereNullRemoves } from './mergePatch';
 import type { AddModelInput, ModelFilter, PatchModelInput, UpdateModelInput } from './model.input';
 import { configModelNode, ModelNode, ModelSource, storedModelNode } from './model.type';
 import { ModelRepository, type StoredModelFilter } from './ModelRepository';
 import { ownerTeamOfModelInfo } from './ownerTeam';
+import {
+  assertMayChangePrivilegedKeys,
+  changedPrivilegedKeys,
+  NEW_MODEL_STATE,
+  revealWith,
+  STORED_CREDENTIAL_KEY,
+  type PrivilegedState,
+  type RevealParam,
+} from './privilegedKeys';
 import { requireIdentifier, validateAddModelInput, validateModelFilter, validatePatchModelInput, validateUpdateModelInput } from './validateModelInput';
 
 /** Position in `models`: config-file models first (in file order), then database models by (created_at, model_id). */
@@ -31,6 +51,8 @@ type ModelCursor = { config: number } | { createdAt: string; id: string };
 
 export class ModelService {
   private readonly models: ModelRepository;
+  private readonly credentials: CredentialService;
+  private readonly reveal: RevealParam;
 
   constructor(
     private readonly em: EntityManager,
@@ -38,6 +60,8 @@ export class ModelService {
     private readonly access: AccessGuard,
   ) {
     this.models = new ModelRepository(em, services.schema);
+    this.credentials = new CredentialService(em, services.schema);
+    this.reveal = revealWith(services.cipher);
   }
 
   /** A model the caller may see, from the database or the config file; null otherwise. */
@@ -61,7 +85,7 @@ export class ModelService {
     const configPage = configNodes.slice(configStart, configStart + limit + 1);
 
     const wantsStored = filter?.source !== ModelSource.CONFIG;
-    const storedFilter: StoredModelFilter = { teamId: filter?.teamId ?? undefined, publicName: filter?.modelName ?? undefined };
+    const storedFilter: StoredModelFilter = { teamId: filter?.teamId ?? undefined, publicName: filter?.modelName ?? undefined, blocked: filter?.blocked ?? undefined };
     const storedRoom = Math.max(limit + 1 - configPage.length, 0);
     const storedAfter = cursor && 'createdAt' in cursor ? { createdAt: new Date(cursor.createdAt), modelId: cursor.id } : undefined;
     const storedPage = wantsStored && storedRoom > 0 ? await this.models.page(scope, storedFilter, storedAfter, storedRoom) : [];
@@ -87,6 +111,7 @@ export class ModelService {
         // No look-up first: the primary key refuses a duplicate and the catch below turns it into CONFLICT.
         let modelName = newModel.modelName;
         const modelInfo: JsonObject = { ...newModel.modelInfo, id };
+        await this.checkPrivilegedChange(em, NEW_MODEL_STATE, { litellmParams: encrypted, modelInfo, blocked: false });
         if (newModel.teamId) {
           modelName = teamModelStoredName(newModel.teamId);
           modelInfo[TEAM_PUBLIC_NAME_KEY] = newModel.modelName;
@@ -108,6 +133,7 @@ export class ModelService {
       const model = await this.lockForChange(em, id);
       const incoming = encryptLitellmParams(litellmParams, this.services.cipher);
       const merged = mergeWhereNullKeeps(model.litellmParams, incoming);
+      await this.checkPrivilegedChange(em, stateOf(model), { ...stateOf(model), litellmParams: merged });
       if (!sameJson(merged, model.litellmParams)) {
         model.litellmParams = merged;
         this.touch(model);
@@ -131,8 +157,13 @@ export class ModelService {
       let modelInfo = patch.modelInfo ? mergeWhereNullRemoves(before.modelInfo, patch.modelInfo) : before.modelInfo;
       const newTeam = ownerTeamOfModelInfo(modelInfo);
       if (newTeam !== oldTeam) this.access.assert(AuthRule.MODEL_MANAGER, newTeam);
+      const litellmParams = patch.litellmParams
+        ? mergeWhereNullRemoves(model.litellmParams, encryptLitellmParams(patch.litellmParams, this.services.cipher))
+        : model.litellmParams;
+      await this.checkPrivilegedChange(em, stateOf(model), { litellmParams, modelInfo, blocked: model.blocked });
+
       let modelName = before.modelName;
-      if (patch.modelName !== undefined) {
+      if (patch.modelName !== undefined && !(oldTeam && isOwnStoredName(patch.modelName, before.modelName, oldTeam))) {
         // A team model's visible name is its public name; the stored name stays unique.
         if (oldTeam) modelInfo = { ...modelInfo, [TEAM_PUBLIC_NAME_KEY]: patch.modelName };
         else modelName = patch.modelName;
@@ -150,9 +181,6 @@ export class ModelService {
       if (newTeam && (oldTeam !== newTeam || oldPublicName !== newPublicName)) {
         await attachModelToTeam(em, newTeam, newPublicName, modelName, actor);
       }
-      const litellmParams = patch.litellmParams
-        ? mergeWhereNullRemoves(model.litellmParams, encryptLitellmParams(patch.litellmParams, this.services.cipher))
-        : model.litellmParams;
 
       const changed = modelName !== model.modelName || !sameJson(modelInfo, before.modelInfo) || !sameJson(litellmParams, model.litellmParams);
       if (changed) {
@@ -177,8 +205,66 @@ export class ModelService {
     return deleted!;
   }
 
-  /** Locks the row in `em`'s transaction; a model the caller may not see is reported as missing. */
-  private async lockForChange(em: EntityManager, id: string): Promise<ProxyModel> {
+  /**
+   * POST /model/block and /model/unblock, proxy admins only: sets `blocked`, a no-op when the model is so already.
+   * Refused over an older proxy's table, which has no such column.
+   */
+  async setBlocked(rawId: string, blocked: boolean, expectedUpdatedAt?: Date | null): Promise<ModelNode> {
+    const id = requireIdentifier(rawId, 'id');
+    if (!this.services.schema.modelBlockedColumn) {
+      throw ApiError.badInput(
+        `Models cannot be ${blocked ? 'blocked' : 'unblocked'} on this database: its ${TABLES.proxyModel} has no \`blocked\` column ` +
+          '(an older LiteLLM proxy created it, and such a proxy would not honour the flag). Upgrade the proxy, whose migration adds the column, then restart this API.',
+      );
+    }
+    const model = await this.inTransaction(async (em) => {
+      const model = await this.lockForChange(em, id, expectedUpdatedAt);
+      if (model.blocked !== blocked) {
+        await this.checkPrivilegedChange(em, stateOf(model), { ...stateOf(model), blocked });
+        model.blocked = blocked;
+        this.touch(model);
+      }
+      return model;
+    });
+    return storedModelNode(model);
+  }
+
+  /** The models that name each stored credential, among those the caller may see (Credential.models). */
+  async byStoredCredential(): Promise<Map<string, ModelNode[]>> {
+    const byName = new Map<string, ModelNode[]>();
+    const add = (name: unknown, node: ModelNode) => {
+      if (typeof name !== 'string') return;
+      const nodes = byName.get(name);
+      if (nodes) nodes.push(node);
+      else byName.set(name, [node]);
+    };
+    for (const model of this.services.configModels) {
+      const node = configModelNode(model);
+      if (this.access.allows(AuthRule.MODEL_VIEWER, node.ownerTeam)) add(model.litellmParams[CREDENTIAL_NAME_PARAM], node);
+    }
+    for (const model of await this.models.withStoredCredential(this.access.scope(AuthRule.MODEL_VIEWER))) {
+      add(STORED_CREDENTIAL_KEY.read({ litellmParams: model.litellmParams, modelInfo: model.modelInfo, blocked: model.blocked }, this.reveal), storedModelNode(model));
+    }
+    return byName;
+  }
+
+  /**
+   * FORBIDDEN when a caller other than a proxy admin changes a privileged key (ModelChangeGuard checks the same in
+   * the flush); BAD_USER_INPUT when a stored credential is attached that does not exist.
+   */
+  private async checkPrivilegedChange(em: EntityManager, before: PrivilegedState, after: PrivilegedState): Promise<void> {
+    const changed = changedPrivilegedKeys(before, after, this.reveal);
+    assertMayChangePrivilegedKeys(this.access.principal, changed);
+    const credentialName = STORED_CREDENTIAL_KEY.read(after, this.reveal);
+    // As the proxy does: an unchanged name passes, even if its credential is gone since.
+    if (changed.includes(STORED_CREDENTIAL_KEY.path) && typeof credentialName === 'string') await this.credentials.requireExisting(em, credentialName);
+  }
+
+  /**
+   * Locks the row in `em`'s transaction; a model the caller may not see is reported as missing. With
+   * `expectedUpdatedAt`, a row changed since is CONFLICT (the caller changes what it read, or nothing).
+   */
+  private async lockForChange(em: EntityManager, id: string, expectedUpdatedAt?: Date | null): Promise<ProxyModel> {
     const model = await this.models.lockForChange(em, id);
     if (!model) {
       const configModel = this.findConfigModel(id);
@@ -193,7 +279,21 @@ export class ModelService {
     this.access.assert(AuthRule.MODEL_MANAGER, owner);
     const damage = storedDamage(model, owner);
     if (damage) throw ApiError.badInput(`Model ${JSON.stringify(id)} cannot be changed: its stored ${damage}. It needs repair in the database first.`);
+    if (expectedUpdatedAt) await this.assertUnchangedSince(em, model, expectedUpdatedAt);
     return model;
+  }
+
+  /** CONFLICT, naming who changed the model last and when (its newest audit entry, else the row), unless updated_at is `expected`. */
+  private async assertUnchangedSince(em: EntityManager, model: ProxyModel, expected: Date): Promise<void> {
+    if (model.updatedAt.getTime() === expected.getTime()) return;
+    const last = await this.models.lastChange(em, model.modelId);
+    const by = last?.changedBy || model.updatedBy;
+    const at = isoTimestamp(last?.updatedAt ?? model.updatedAt);
+    const how = last ? ` (${last.action})` : '';
+    throw ApiError.conflict(
+      `Model ${JSON.stringify(model.modelId)} was changed by ${JSON.stringify(by)} at ${at}${how}: it was last updated at ${isoTimestamp(model.updatedAt)}, ` +
+        `not at the expectedUpdatedAt ${isoTimestamp(expected)}. Nothing was changed; read the model again and retry.`,
+    );
   }
 
   private detach(em: EntityManager, modelId: string, teamId: string, publicName: string, storedName: string): Promise<void> {
@@ -220,8 +320,22 @@ export class ModelService {
       .map((model, index) => ({ node: configModelNode(model), index }))
       .filter(({ node }) => this.access.allows(AuthRule.MODEL_VIEWER, node.ownerTeam))
       .filter(({ node }) => !filter?.teamId || node.teamId === filter.teamId)
-      .filter(({ node }) => !needle || node.publicModelName.toLowerCase().includes(needle));
+      .filter(({ node }) => !needle || node.publicModelName.toLowerCase().includes(needle))
+      .filter(({ node }) => filter?.blocked == null || node.blocked === filter.blocked);
   }
+}
+
+/** The parts of a model the privileged keys live in, as loaded. */
+function stateOf(model: ProxyModel): PrivilegedState {
+  return { litellmParams: model.litellmParams, modelInfo: model.modelInfo, blocked: model.blocked === true };
+}
+
+/**
+ * A team model's own stored name sent back as modelName is no rename (BerriAI/litellm #28382: the proxy's dashboard
+ * showed the stored name and saved it back). Neither is any name of that stored shape.
+ */
+function isOwnStoredName(modelName: string, storedName: string, teamId: string): boolean {
+  return modelName === storedName || isTeamModelStoredName(modelName, teamId);
 }
 
 /** What makes a stored row unsafe to change (a merge over it would write garbage back), or undefined. */

@@ -46,4 +46,7 @@ export class ModelFilter {
 
   @Field(() => ModelSource, { nullable: true })
   source?: ModelSource | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Only blocked (true) or only unblocked (false) models. Config-file models are never blocked.' })
+  blocked?: boolean | null;
 }

@@ -5,6 +5,8 @@ import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } fro
 import { accessOf } from '../access/AccessGuard';
 import { Auth } from '../access/Auth';
 import { AuthRule } from '../access/accessRules';
+import { UserRole } from '../access/UserRole';
+import { CredentialNode } from '../credentials/credential.type';
 import { maskSecrets } from '../crypto/maskSecrets';
 import { UNDECODABLE } from '../database/types/storedJson';
 import { ConnectionType } from '../graphql/connection';
@@ -18,8 +20,16 @@ import { DeleteModelPayload, ModelNode, ModelSource } from './model.type';
 import { ModelRepository, type StoredModel } from './ModelRepository';
 import { ModelService } from './ModelService';
 import { presentLitellmParams } from './presentLitellmParams';
+import { revealWith, STORED_CREDENTIAL_KEY } from './privilegedKeys';
 
 export const { Connection: ModelConnection, TotalCountResolver: ModelConnectionTotalCount } = ConnectionType(ModelNode, 'Model');
+
+/** The models naming each stored credential, read once per request for every Credential.models asked for. */
+const modelsByStoredCredential: ApiLoaderFactory<string, ModelNode[]> = (context) =>
+  new DataLoader(async (names) => {
+    const byName = await service(context).byStoredCredential();
+    return names.map((name) => byName.get(name) ?? []);
+  });
 
 /** Database models by id, batched per request (AuditLog.model). */
 export const storedModelById: ApiLoaderFactory<string, StoredModel | null> = (context) => {
@@ -68,6 +78,28 @@ export class ModelResolver {
     return service(context).patch(id, patch);
   }
 
+  @Mutation(() => ModelNode, { description: 'POST /model/block: the proxy routes no traffic to a blocked model. A no-op when it is blocked already.' })
+  @Auth({ requires: [UserRole.PROXY_ADMIN] })
+  blockModel(
+    @Arg('id', () => ID) id: string,
+    @Ctx() context: ApiContext,
+    @Arg('expectedUpdatedAt', () => Date, { nullable: true, description: 'The updatedAt last read: CONFLICT, changing nothing, if the model changed since.' })
+    expectedUpdatedAt?: Date,
+  ): Promise<ModelNode> {
+    return service(context).setBlocked(id, true, expectedUpdatedAt);
+  }
+
+  @Mutation(() => ModelNode, { description: 'POST /model/unblock. A no-op when it is not blocked.' })
+  @Auth({ requires: [UserRole.PROXY_ADMIN] })
+  unblockModel(
+    @Arg('id', () => ID) id: string,
+    @Ctx() context: ApiContext,
+    @Arg('expectedUpdatedAt', () => Date, { nullable: true, description: 'The updatedAt last read: CONFLICT, changing nothing, if the model changed since.' })
+    expectedUpdatedAt?: Date,
+  ): Promise<ModelNode> {
+    return service(context).setBlocked(id, false, expectedUpdatedAt);
+  }
+
   @Mutation(() => DeleteModelPayload, { description: 'POST /model/delete' })
   @Auth({ rule: AuthRule.MODEL_MANAGER })
   async deleteModel(@Arg('id', () => ID) id: string, @Ctx() context: ApiContext): Promise<DeleteModelPayload> {
@@ -82,6 +114,15 @@ export class ModelResolver {
     return presentLitellmParams(model.storedLitellmParams, services.presentedValues, model.source === ModelSource.DB);
   }
 
+  @FieldResolver(() => String, { nullable: true, description: 'litellm_params.litellm_credential_name: the stored credential the model uses (see `credentials`).' })
+  @Auth({ rule: AuthRule.TEAM_MEMBER })
+  credentialName(@Root() model: ModelNode, @Ctx() { services }: ApiContext): string | null {
+    if (model.storedLitellmParams === UNDECODABLE) return null;
+    const reveal = revealWith(model.source === ModelSource.DB ? services.cipher : undefined);
+    const name = STORED_CREDENTIAL_KEY.read({ litellmParams: model.storedLitellmParams, modelInfo: null, blocked: false }, reveal);
+    return typeof name === 'string' ? name : null;
+  }
+
   @FieldResolver(() => GraphQLJSON, { nullable: true })
   modelInfo(@Root() model: ModelNode): unknown {
     return model.storedModelInfo === UNDECODABLE ? null : maskSecrets(model.storedModelInfo);
@@ -92,6 +133,14 @@ export class ModelResolver {
     if (!model.teamId) return null;
     const team = await context.loaders.get(teamById).load(model.teamId);
     return team ? teamNode(team) : null;
+  }
+}
+
+@Resolver(() => CredentialNode)
+export class CredentialModelsResolver {
+  @FieldResolver(() => [ModelNode], { description: 'The models whose litellm_params.litellm_credential_name is this credential.' })
+  models(@Root() credential: CredentialNode, @Ctx() context: ApiContext): Promise<ModelNode[]> {
+    return context.loaders.get(modelsByStoredCredential).load(credential.name);
   }
 }
 

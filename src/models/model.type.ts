@@ -31,6 +31,9 @@ export class ModelNode implements TeamOwned {
   @Field(() => ID, { nullable: true })
   teamId!: string | null;
 
+  @Field({ description: 'The proxy routes no traffic to a blocked model. Always false over an older proxy database, which has no such column.' })
+  blocked!: boolean;
+
   /** The team the access rules see: teamId, or UNDETERMINED_TEAM for a model_info that does not say clearly. */
   ownerTeam!: OwnerTeam;
 
@@ -66,7 +69,7 @@ export class DeleteModelPayload {
 }
 
 /** A row as read or written: StoredModel, or the ProxyModel entity a mutation just changed. */
-type StoredModelShape = Omit<StoredModel, 'blocked' | 'modelInfo'> & { modelInfo?: unknown };
+type StoredModelShape = Omit<StoredModel, 'modelInfo'> & { modelInfo?: unknown };
 
 // Nodes are instances of their GraphQL class: type-graphql hands a field resolver's @Root() over as is
 // then, where it would copy a plain object into a new instance on every field of every row.
@@ -79,6 +82,7 @@ export function storedModelNode(model: StoredModelShape): ModelNode {
     publicModelName: modelInfo === UNDECODABLE ? model.modelName : publicNameOf(model.modelName, modelInfo),
     source: ModelSource.DB,
     teamId: ownerTeam === UNDETERMINED_TEAM ? null : ownerTeam,
+    blocked: model.blocked === true,
     ownerTeam,
     createdAt: model.createdAt,
     createdBy: model.createdBy,
@@ -97,6 +101,7 @@ export function configModelNode(model: ConfigModel): ModelNode {
     publicModelName: publicNameOf(model.modelName, model.modelInfo),
     source: ModelSource.CONFIG,
     teamId: ownerTeam === UNDETERMINED_TEAM ? null : ownerTeam,
+    blocked: false,
     ownerTeam,
     storedLitellmParams: model.litellmParams,
     storedModelInfo: model.modelInfo,

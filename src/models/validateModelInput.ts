@@ -1,5 +1,6 @@
 // Checks and normalises the model mutations' inputs before anything is read or written.
 // Every failure is BAD_USER_INPUT with a message naming the field.
+import { CREDENTIAL_NAME_PARAM } from '../credentials/credentialReference';
 import type { JsonObject } from '../database/entities/columns';
 import { ApiError } from '../errors/ApiError';
 import type { AddModelInput, ModelFilter, PatchModelInput, UpdateModelInput } from './model.input';
@@ -30,6 +31,7 @@ export interface ModelPatch {
 export function validateAddModelInput(input: AddModelInput): NewModel {
   const modelName = validateModelName(input.modelName, 'modelName');
   const litellmParams = requireJsonObject(input.litellmParams, 'litellmParams');
+  validateCredentialNameIfPresent(litellmParams, 'litellmParams');
   if (typeof litellmParams.model !== 'string' || litellmParams.model.trim() === '') {
     throw ApiError.badInput('litellmParams.model is required: the provider model to call, e.g. "openai/gpt-4o".');
   }
@@ -43,6 +45,7 @@ export function validateUpdateModelInput(input: UpdateModelInput): ModelParamsUp
   const id = requireIdentifier(input.id, 'id');
   const litellmParams = requireJsonObject(input.litellmParams, 'litellmParams');
   validateModelParamIfPresent(litellmParams, { removable: true });
+  validateCredentialNameIfPresent(litellmParams, 'litellmParams');
   return { id, litellmParams };
 }
 
@@ -52,6 +55,7 @@ export function validatePatchModelInput(patch: PatchModelInput): ModelPatch {
   if (patch.litellmParams !== undefined && patch.litellmParams !== null) {
     result.litellmParams = requireJsonObject(patch.litellmParams, 'patch.litellmParams');
     validateModelParamIfPresent(result.litellmParams, { removable: false });
+    validateCredentialNameIfPresent(result.litellmParams, 'patch.litellmParams');
   }
   if (patch.modelInfo !== undefined && patch.modelInfo !== null) {
     result.modelInfo = requireJsonObject(patch.modelInfo, 'patch.modelInfo');
@@ -96,6 +100,16 @@ function validateModelParamIfPresent(params: JsonObject, { removable }: { remova
   if (model === null && removable) return;
   if (model === null) throw ApiError.badInput('litellmParams.model cannot be removed.');
   if (typeof model !== 'string' || model.trim() === '') throw ApiError.badInput('litellmParams.model must be a non-empty string.');
+}
+
+/** litellm_credential_name, when given a value, names a stored credential: a non-empty string. */
+function validateCredentialNameIfPresent(params: JsonObject, field: string): void {
+  const name = params[CREDENTIAL_NAME_PARAM];
+  if (name === undefined || name === null) return;
+  if (typeof name !== 'string' || name.trim() === '') {
+    throw ApiError.badInput(`${field}.${CREDENTIAL_NAME_PARAM} must be the name of a stored credential (a non-empty string).`);
+  }
+  if (name.length > MAX_ID_LENGTH) throw ApiError.badInput(`${field}.${CREDENTIAL_NAME_PARAM} is longer than ${MAX_ID_LENGTH} characters.`);
 }
 
 export function requireJsonObject(value: unknown, field: string): JsonObject {

@@ -14,6 +14,11 @@ export function teamModelStoredName(teamId: string, uuid: string = randomUUID())
   return `model_name_${teamId}_${uuid}`;
 }
 
+/** Whether `name` has the shape of a stored name of the team's models (what teamModelStoredName makes). */
+export function isTeamModelStoredName(name: string, teamId: string): boolean {
+  return name.startsWith(`model_name_${teamId}_`);
+}
+
 export function publicNameOf(modelName: string, modelInfo: JsonObject | null | undefined): string {
   const publicName = modelInfo?.[TEAM_PUBLIC_NAME_KEY];
   return typeof publicName === 'string' && publicName !== '' ? publicName : modelName;

@@ -6,7 +6,9 @@ import path from 'node:path';
 import { TABLES } from '../../src/database/tables';
 import { MODEL_FIELDS } from './fixtures';
 import { rowCounts } from './storedRows';
-import { errorCodes, TEST_MASTER_KEY, type GraphqlResponse, type TestServer } from './testServer';
+import { errorCodes, serverForEachFile, TEST_MASTER_KEY, type GraphqlResponse, type ServerHandle, type TestServer } from './testServer';
+import { proxySchemaFixture, type ProxySchemaVersion } from './proxySchemas';
+import type { DatabaseKind } from './testDatabases';
 
 export const ADD_MODEL = `mutation Add($input: AddModelInput!) { addModel(input: $input) { ${MODEL_FIELDS} } }`;
 export const UPDATE_MODEL = `mutation Update($input: UpdateModelInput!) { updateModel(input: $input) { ${MODEL_FIELDS} } }`;
@@ -20,6 +22,11 @@ export const MODELS = `query Models($filter: ModelFilter, $first: Int, $after: S
     edges { cursor node { ${MODEL_FIELDS} } }
   }
 }`;
+
+/** A database holding the proxy's own tables (test/fixtures/proxy-schemas) before the server first starts on it. */
+export function serverOverProxySchema(kind: DatabaseKind, version: ProxySchemaVersion): ServerHandle {
+  return serverForEachFile(kind, undefined, { beforeStart: (database) => database.sql(proxySchemaFixture(version)).then(() => undefined) });
+}
 
 export const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -53,6 +60,25 @@ function utcTimestamp(value: Date | string): Date {
 
 /** Every table a model mutation may write. */
 export const MODEL_MUTATION_TABLES = [TABLES.proxyModel, TABLES.auditLog, TABLES.teamModelAliases, TABLES.team];
+
+/** Every row of every table a model mutation may write, as JSON: equal before and after means nothing changed at all. */
+export async function tableContents(server: TestServer): Promise<Record<string, unknown[]>> {
+  const tables = [TABLES.proxyModel, TABLES.auditLog, TABLES.teamModelAliases, TABLES.team];
+  const contents: Record<string, unknown[]> = {};
+  for (const table of tables) {
+    const rows = await server.sql<{ row: unknown }>(`select to_jsonb(t) as row from "${table}" t order by to_jsonb(t)::text`);
+    contents[table] = rows.map(({ row }) => row);
+  }
+  return contents;
+}
+
+/** Runs `operation` and asserts it changed no row of any table a model mutation touches (not only their counts). */
+export async function expectTablesUnchanged<T>(server: TestServer, operation: () => Promise<T>): Promise<T> {
+  const before = await tableContents(server);
+  const result = await operation();
+  expect(await tableContents(server)).toEqual(before);
+  return result;
+}
 
 /** The one error of a response, asserted to carry `code`. */
 export function expectError(response: GraphqlResponse, code: string) {

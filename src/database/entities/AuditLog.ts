@@ -3,7 +3,8 @@ import { Entity, PrimaryKey, Property, OptionalProps } from '@mikro-orm/core';
 import { TABLES } from '../tables';
 import { jsonColumn, now, textColumn, timestampColumn, type JsonObject } from './columns';
 
-export type AuditAction = 'created' | 'updated' | 'deleted';
+/** The actions this API writes (the proxy writes others too, for keys: see audit/auditLog.type.ts). */
+export type AuditAction = 'created' | 'updated' | 'deleted' | 'blocked' | 'unblocked';
 
 @Entity({ tableName: TABLES.auditLog })
 export class AuditLog {

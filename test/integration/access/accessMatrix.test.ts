@@ -1,4 +1,4 @@
-// Every cell of SPEC.md's "Who may do what" for models and the admin mutations, through real HTTP:
+// Every cell of SPEC.md's "Who may do what" for models, blocking, stored credentials and the admin mutations, through real HTTP:
 // one row per action, one column per kind of caller, the outcome asserted exactly.
 import { randomUUID } from 'node:crypto';
 import { TABLES } from '../../../src/database/tables';
@@ -22,11 +22,13 @@ interface World {
   server: TestServer;
   keys: Record<Caller, string | null>;
   teamId: string;
+  /** A stored credential (LiteLLM_CredentialsTable) models may name. */
+  credentialName: string;
   /** Models made once for the read-only rows. */
   shared: Record<Scope, { id: string; marker: string }>;
 }
 
-/** What a cell acts on: a model, user or team id (and the unique name of a shared model). */
+/** What a cell acts on: a model, user or team id or a credential name (and the unique name of a shared model). */
 interface Subject {
   id: string;
   marker?: string;
@@ -55,7 +57,7 @@ function outcomes(...cells: [Outcome, Outcome, Outcome, Outcome, Outcome, Outcom
 
 const PROVIDER_SECRET = 'sk-provider-0123456789';
 
-const MODEL_SNAPSHOT = `query ($id: ID!) { model(id: $id) { id modelName publicModelName teamId litellmParams modelInfo updatedAt updatedBy team { models } } }`;
+const MODEL_SNAPSHOT = `query ($id: ID!) { model(id: $id) { id modelName publicModelName teamId blocked credentialName litellmParams modelInfo updatedAt updatedBy team { models } } }`;
 
 async function modelAsAdmin(world: World, id: string): Promise<Record<string, any> | null> {
   const response = await world.server.graphql(MODEL_SNAPSHOT, { id });
@@ -127,6 +129,80 @@ function mutationRows(scope: Scope): Row[] {
       act: (world, key, { id }) => world.server.graphql('mutation ($id: ID!) { deleteModel(id: $id) { id } }', { id }, key),
       tookEffect: async (world, { id }) => expect(await modelAsAdmin(world, id)).toBeNull(),
       snapshot: async (world, model) => ({ model: await snapshot(world, model), team: await teamModelsOf(world) }),
+    },
+  ];
+}
+
+/** Proxy admins only, whatever the model's team (SPEC: blockModel / unblockModel, attach/detach a stored credential). */
+function proxyAdminOnlyRows(scope: Scope): Row[] {
+  // An admin of another team gets through the @auth rule of patchModel (it manages a team) and then finds T's model
+  // missing, as for every change; blockModel's rule refuses it before any model is looked at.
+  const patchOutcome = (scope === 'no team'
+    ? outcomes('allowed', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED', 'UNAUTHENTICATED')
+    : outcomes('allowed', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'NOT_FOUND', 'UNAUTHENTICATED', 'UNAUTHENTICATED'));
+  const blockOutcome = outcomes('allowed', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED', 'UNAUTHENTICATED');
+  const snapshot = (world: World, model: Subject) => modelAsAdmin(world, model.id);
+  const setCredential = (world: World, key: string | null, id: string, name: string | null) =>
+    world.server.graphql('mutation ($id: ID!, $params: JSON!) { patchModel(id: $id, patch: { litellmParams: $params }) { id } }', { id, params: { litellm_credential_name: name } }, key);
+  return [
+    {
+      name: `blockModel of a model with ${scope}`,
+      expected: blockOutcome,
+      field: 'blockModel',
+      prepare: (world) => freshModel(world, scope),
+      act: (world, key, { id }) => world.server.graphql('mutation ($id: ID!) { blockModel(id: $id) { id blocked } }', { id }, key),
+      answered: (data) => expect(data.blocked).toBe(true),
+      tookEffect: async (world, { id }) => expect((await modelAsAdmin(world, id))?.blocked).toBe(true),
+      snapshot,
+    },
+    {
+      name: `unblockModel of a model with ${scope}`,
+      expected: blockOutcome,
+      field: 'unblockModel',
+      prepare: async (world) => {
+        const model = await freshModel(world, scope);
+        expect((await world.server.graphql('mutation ($id: ID!) { blockModel(id: $id) { id } }', { id: model.id })).errors).toBeUndefined();
+        return model;
+      },
+      act: (world, key, { id }) => world.server.graphql('mutation ($id: ID!) { unblockModel(id: $id) { id blocked } }', { id }, key),
+      answered: (data) => expect(data.blocked).toBe(false),
+      tookEffect: async (world, { id }) => expect((await modelAsAdmin(world, id))?.blocked).toBe(false),
+      snapshot,
+    },
+    {
+      name: `attaching a stored credential to a model with ${scope}`,
+      expected: patchOutcome,
+      field: 'patchModel',
+      prepare: (world) => freshModel(world, scope),
+      act: (world, key, { id }) => setCredential(world, key, id, world.credentialName),
+      tookEffect: async (world, { id }) => expect((await modelAsAdmin(world, id))?.credentialName).toBe(world.credentialName),
+      snapshot,
+    },
+    {
+      name: `detaching the stored credential of a model with ${scope}`,
+      expected: patchOutcome,
+      field: 'patchModel',
+      prepare: async (world) => {
+        const model = await freshModel(world, scope);
+        expect((await setCredential(world, TEST_MASTER_KEY, model.id, world.credentialName)).errors).toBeUndefined();
+        return model;
+      },
+      act: (world, key, { id }) => setCredential(world, key, id, null),
+      tookEffect: async (world, { id }) => expect((await modelAsAdmin(world, id))?.credentialName).toBeNull(),
+      snapshot,
+    },
+  ];
+}
+
+function credentialRows(): Row[] {
+  return [
+    {
+      name: 'credentials',
+      expected: outcomes('allowed', 'allowed', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED', 'UNAUTHENTICATED'),
+      field: 'credentials',
+      prepare: async (world) => ({ id: world.credentialName }),
+      act: (world, key) => world.server.graphql('query { credentials { name } }', {}, key),
+      answered: (data, { id }) => expect(data).toEqual(expect.arrayContaining([{ name: id }])),
     },
   ];
 }
@@ -212,7 +288,16 @@ function adminRows(): Row[] {
   ];
 }
 
-const ROWS: Row[] = [...mutationRows('no team'), ...mutationRows('team T'), ...readRows('no team'), ...readRows('team T'), ...adminRows()];
+const ROWS: Row[] = [
+  ...mutationRows('no team'),
+  ...mutationRows('team T'),
+  ...proxyAdminOnlyRows('no team'),
+  ...proxyAdminOnlyRows('team T'),
+  ...readRows('no team'),
+  ...readRows('team T'),
+  ...adminRows(),
+  ...credentialRows(),
+];
 
 const CELLS = ROWS.flatMap((row) => CALLERS.map((caller) => ({ row, name: row.name, caller, outcome: row.expected[caller] })));
 
@@ -239,7 +324,12 @@ describe.each(testDatabaseKinds())('the access matrix on %s', (kind) => {
       const model = await addModel(server, { modelName: marker, litellmParams: { model: 'openai/gpt-4o', api_key: PROVIDER_SECRET }, modelInfo: teamId ? { team_id: teamId } : undefined });
       return { id: model.id as string, marker };
     };
-    world = { server, keys, teamId: teamT.teamId, shared: { 'no team': await sharedModel(), 'team T': await sharedModel(teamT.teamId) } };
+    const credentialName = `matrix-credential-${randomUUID()}`;
+    await server.sql(
+      `INSERT INTO "${TABLES.credentials}" (credential_id, credential_name, credential_values, created_by, updated_by) VALUES (?, ?, '{}'::jsonb, 'matrix', 'matrix')`,
+      [randomUUID(), credentialName],
+    );
+    world = { server, keys, teamId: teamT.teamId, credentialName, shared: { 'no team': await sharedModel(), 'team T': await sharedModel(teamT.teamId) } };
   });
 
   it('covers every column for every row', () => {

@@ -6,7 +6,7 @@ import { buildApiSchema } from '../../../src/app/buildApiSchema';
 const PUBLIC_OPERATIONS = new Set(['Query.me']);
 
 /** Fields of object types that expose secrets or another team's data (checked when the type has them). */
-const GUARDED_FIELDS = ['Model.litellmParams', 'Model.auditLogs', 'AuditLog.changedByApiKey'];
+const GUARDED_FIELDS = ['Model.litellmParams', 'Model.credentialName', 'Model.auditLogs', 'AuditLog.changedByApiKey'];
 
 function authDirective(field: GraphQLField<unknown, unknown>): ConstDirectiveNode | undefined {
   return field.astNode?.directives?.find((directive) => directive.name.value === 'auth');
@@ -68,6 +68,10 @@ describe('the @auth rules in the schema', () => {
     ['Mutation.createTeam', '@auth(requires: [PROXY_ADMIN])'],
     ['Mutation.generateKey', '@auth(requires: [PROXY_ADMIN])'],
     ['Model.litellmParams', '@auth(rule: TEAM_MEMBER)'],
+    ['Model.credentialName', '@auth(rule: TEAM_MEMBER)'],
+    ['Mutation.blockModel', '@auth(requires: [PROXY_ADMIN])'],
+    ['Mutation.unblockModel', '@auth(requires: [PROXY_ADMIN])'],
+    ['Query.credentials', '@auth(requires: [PROXY_ADMIN, PROXY_ADMIN_VIEWER])'],
   ])('%s is declared %s', (coordinate, expected) => {
     expect(printedAuth(fieldOf(schema, coordinate))).toBe(expected);
   });

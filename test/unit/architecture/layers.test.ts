@@ -15,6 +15,7 @@ const LAYERS = [
   'encryption',
   'audit',
   'models',
+  'credentials',
   'teams',
   'graphql',
   'request',

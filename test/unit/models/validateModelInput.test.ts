@@ -117,6 +117,27 @@ describe('validatePatchModelInput', () => {
   });
 });
 
+describe('litellm_credential_name', () => {
+  it.each([
+    ['an empty string', ''],
+    ['blank', '   '],
+    ['a number', 7],
+    ['an object', { name: 'x' }],
+    ['too long', 'c'.repeat(MAX_ID_LENGTH + 1)],
+  ])('must name a stored credential: %s is refused everywhere it can be given', (_what, name) => {
+    const litellmParams = { ...PARAMS, litellm_credential_name: name };
+    expect(badInput(() => add({ litellmParams })).message).toContain('litellmParams.litellm_credential_name');
+    expect(badInput(() => validateUpdateModelInput({ id: 'm', litellmParams })).message).toContain('litellmParams.litellm_credential_name');
+    expect(badInput(() => validatePatchModelInput({ litellmParams } as PatchModelInput)).message).toContain('patch.litellmParams.litellm_credential_name');
+  });
+
+  it('accepts a name, and null (which detaches it in a patch and keeps it in an update)', () => {
+    expect(add({ litellmParams: { ...PARAMS, litellm_credential_name: 'azure-prod' } }).litellmParams.litellm_credential_name).toBe('azure-prod');
+    expect(validatePatchModelInput({ litellmParams: { litellm_credential_name: null } } as PatchModelInput).litellmParams).toEqual({ litellm_credential_name: null });
+    expect(validateUpdateModelInput({ id: 'm', litellmParams: { litellm_credential_name: null } }).litellmParams).toEqual({ litellm_credential_name: null });
+  });
+});
+
 describe('validateModelFilter', () => {
   it('accepts no filter and ordinary strings', () => {
     expect(() => validateModelFilter(undefined)).not.toThrow();
