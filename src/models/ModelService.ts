@@ -23,6 +23,7 @@ import type { AppServices } from '../graphql/context';
 import { decodeCursor, encodeCursor, pageSize, toConnection, type Connection } from '../graphql/connection';
 import {
   attachModelToTeam,
+  proxyRoutesThroughTeamAliases,
   detachModelFromTeam,
   isTeamModelStoredName,
   lockTeamsInOrder,
@@ -53,6 +54,8 @@ export class ModelService {
   private readonly models: ModelRepository;
   private readonly credentials: CredentialService;
   private readonly reveal: RevealParam;
+  /** Whether the proxy beside this API needs the team's aliases (teamModels.ts says why not a current one). */
+  private readonly teamAliases: boolean;
 
   constructor(
     private readonly em: EntityManager,
@@ -62,6 +65,7 @@ export class ModelService {
     this.models = new ModelRepository(em, services.schema);
     this.credentials = new CredentialService(em, services.schema);
     this.reveal = revealWith(services.cipher);
+    this.teamAliases = proxyRoutesThroughTeamAliases(services.schema);
   }
 
   /** A model the caller may see, from the database or the config file; null otherwise. */
@@ -115,7 +119,7 @@ export class ModelService {
         if (newModel.teamId) {
           modelName = teamModelStoredName(newModel.teamId);
           modelInfo[TEAM_PUBLIC_NAME_KEY] = newModel.modelName;
-          await attachModelToTeam(em, newModel.teamId, newModel.modelName, modelName, actor);
+          await attachModelToTeam(em, newModel.teamId, { publicName: newModel.modelName, storedName: modelName }, this.teamAliases, actor);
         }
         return em.create(ProxyModel, { modelId: id, modelName, litellmParams: encrypted, modelInfo, createdBy: actor, updatedBy: actor });
       });
@@ -179,7 +183,7 @@ export class ModelService {
         await this.detach(em, id, oldTeam, oldPublicName, before.modelName);
       }
       if (newTeam && (oldTeam !== newTeam || oldPublicName !== newPublicName)) {
-        await attachModelToTeam(em, newTeam, newPublicName, modelName, actor);
+        await attachModelToTeam(em, newTeam, { publicName: newPublicName, storedName: modelName }, this.teamAliases, actor);
       }
 
       const changed = modelName !== model.modelName || !sameJson(modelInfo, before.modelInfo) || !sameJson(litellmParams, model.litellmParams);
@@ -298,7 +302,7 @@ export class ModelService {
 
   private detach(em: EntityManager, modelId: string, teamId: string, publicName: string, storedName: string): Promise<void> {
     const findSuccessor = () => this.models.latestOtherWithPublicName(em, teamId, publicName, modelId);
-    return detachModelFromTeam(em, teamId, { publicName, storedName }, findSuccessor, this.access.principal.userId);
+    return detachModelFromTeam(em, teamId, { publicName, storedName }, findSuccessor, this.teamAliases, this.access.principal.userId);
   }
 
   private touch(model: ProxyModel): void {

@@ -6,6 +6,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { JsonObject } from '../database/entities/columns';
 import { Team } from '../database/entities/Team';
 import { TeamModelAliases } from '../database/entities/TeamModelAliases';
+import type { SchemaFacts } from '../database/schema/SchemaFacts';
 import { ApiError } from '../errors/ApiError';
 
 export const TEAM_PUBLIC_NAME_KEY = 'team_public_model_name';
@@ -42,17 +43,37 @@ export async function lockTeamsInOrder(em: EntityManager, teamIds: readonly stri
   }
 }
 
-/** Makes `publicName` resolve to `storedName` for the team: alias row (created when missing) and models list. */
-export async function attachModelToTeam(em: EntityManager, teamId: string, publicName: string, storedName: string, actor: string): Promise<void> {
+/**
+ * Whether the proxy beside this API resolves a team's public model names through the team's aliases
+ * (LiteLLM_ModelTable). Older proxies do. A current one finds team models by model_info.team_public_model_name and the
+ * key's team, and an alias there pins every request for the name to the one deployment it names (no load balancing,
+ * no failover), so aliases are written only beside an older proxy: one whose model table has no `blocked` column.
+ */
+export function proxyRoutesThroughTeamAliases(schema: SchemaFacts): boolean {
+  return !schema.modelBlockedColumn;
+}
+
+/**
+ * Makes `publicName` callable by the team: its `models` list, and (for a proxy that routes through them) the alias
+ * row (created when missing).
+ */
+export async function attachModelToTeam(
+  em: EntityManager,
+  teamId: string,
+  model: { publicName: string; storedName: string },
+  withAlias: boolean,
+  actor: string,
+): Promise<void> {
+  const { publicName, storedName } = model;
   const team = await lockTeam(em, teamId);
   if (!team) throw ApiError.badInput(`modelInfo.team_id ${JSON.stringify(teamId)} is not an existing team.`);
-  if (!team.modelAliases) {
-    team.modelAliases = em.create(TeamModelAliases, { aliases: {}, createdBy: actor, updatedBy: actor });
+  if (withAlias) {
+    if (!team.modelAliases) team.modelAliases = em.create(TeamModelAliases, { aliases: {}, createdBy: actor, updatedBy: actor });
+    const aliasRow = team.modelAliases;
+    aliasRow.aliases = { ...(aliasRow.aliases ?? {}), [publicName]: storedName };
+    aliasRow.updatedBy = actor;
+    aliasRow.updatedAt = new Date();
   }
-  const aliasRow = team.modelAliases;
-  aliasRow.aliases = { ...(aliasRow.aliases ?? {}), [publicName]: storedName };
-  aliasRow.updatedBy = actor;
-  aliasRow.updatedAt = new Date();
   const models = team.models ?? [];
   if (!models.includes(publicName)) team.models = [...models, publicName];
   team.updatedAt = new Date();
@@ -62,14 +83,16 @@ export async function attachModelToTeam(em: EntityManager, teamId: string, publi
 export type SuccessorLookup = () => Promise<{ modelName: string } | null>;
 
 /**
- * Undoes attachModelToTeam for one model. While another model of the team still uses the public name,
- * the name stays in `models` and the alias points at that model instead of the one going away.
+ * Undoes attachModelToTeam for one model. While another model of the team still uses the public name, the name stays
+ * in `models`. An alias naming the model going away is removed, or (for a proxy that routes through aliases) points at
+ * that other model instead.
  */
 export async function detachModelFromTeam(
   em: EntityManager,
   teamId: string,
   model: { publicName: string; storedName: string },
   findSuccessor: SuccessorLookup,
+  withAlias: boolean,
   actor: string,
 ): Promise<void> {
   const team = await lockTeam(em, teamId);
@@ -79,7 +102,7 @@ export async function detachModelFromTeam(
   const aliasRow = team.modelAliases;
   if (aliasRow?.aliases?.[model.publicName] === model.storedName) {
     const { [model.publicName]: _removed, ...rest } = aliasRow.aliases;
-    aliasRow.aliases = successor ? { ...rest, [model.publicName]: successor.modelName } : rest;
+    aliasRow.aliases = successor && withAlias ? { ...rest, [model.publicName]: successor.modelName } : rest;
     aliasRow.updatedBy = actor;
     aliasRow.updatedAt = new Date();
   }

@@ -8,8 +8,9 @@ import { TABLES } from '../../../src/database/tables';
 import { AUDIT_LOG_FIELDS, auditRowsOf, insertLegacyAuditRow } from '../../support/auditTrail';
 import { storedRow } from '../../support/storedRows';
 import { addModel, createTeam, createUser, generateKey, teamWithKeys } from '../../support/fixtures';
+import { serverOverProxySchema } from '../../support/modelApi';
 import { testDatabaseKinds } from '../../support/testDatabases';
-import { serverForEachFile, TEST_MASTER_KEY } from '../../support/testServer';
+import { serverForEachFile, TEST_MASTER_KEY, type TestServer } from '../../support/testServer';
 
 const MASTER_KEY_HASH = hashApiKey(TEST_MASTER_KEY);
 const PROVIDER_SECRET = 'sk-provider-secret-0123456789abcdef';
@@ -142,15 +143,15 @@ describe.each(testDatabaseKinds())('the audit trail through GraphQL on %s', (kin
       expect(keyRows[0].updated_values).toEqual(await storedRow(handle.server, TABLES.verificationToken, 'token', token));
     });
 
-    it("a team admin's team model writes rows for the model, the team and its alias row, naming the admin and the admin's key", async () => {
+    it("a team admin's team model writes rows for the model and the team (no alias row beside a current proxy), naming the admin and the admin's key", async () => {
       const team = await teamWithKeys(handle.server);
       const adminKeyHash = hashApiKey(team.adminKey);
       const teamBefore = await storedRow(handle.server, TABLES.team, 'team_id', team.teamId);
 
       const first = await newModel(team.adminKey, { team_id: team.teamId });
       const teamAfterFirst = await storedRow(handle.server, TABLES.team, 'team_id', team.teamId);
-      const aliasRowId = teamAfterFirst!.model_id as number;
-      const second = await addModel(handle.server, { key: team.adminKey, modelName: 'second-team-model', modelInfo: { team_id: team.teamId } });
+      expect(teamAfterFirst!.model_id).toBeNull();
+      await addModel(handle.server, { key: team.adminKey, modelName: 'second-team-model', modelInfo: { team_id: team.teamId } });
 
       const attribution = { changed_by: team.adminId, changed_by_api_key: adminKeyHash };
       expect(await auditRowsOf(handle.server, first.id)).toEqual([
@@ -163,14 +164,6 @@ describe.each(testDatabaseKinds())('the audit trail through GraphQL on %s', (kin
       expect(teamRows[1].updated_values).toEqual(await storedRow(handle.server, TABLES.team, 'team_id', team.teamId));
       expect(teamRows[1].updated_values).toMatchObject({ models: [first.publicModelName, 'second-team-model'] });
 
-      const aliasRows = await auditRowsOf(handle.server, String(aliasRowId));
-      expect(aliasRows.map((row) => [row.action, row.table_name])).toEqual([
-        ['created', TABLES.teamModelAliases],
-        ['updated', TABLES.teamModelAliases],
-      ]);
-      expect(aliasRows[1]).toMatchObject(attribution);
-      expect(aliasRows[1].updated_values).toEqual(await storedRow(handle.server, TABLES.teamModelAliases, 'id', aliasRowId));
-      expect(aliasRows[1].updated_values).toMatchObject({ aliases: { 'second-team-model': second.modelName } });
     });
 
     it("a team admin's update, patch and delete of a team model name the admin and the admin's key", async () => {
@@ -244,17 +237,6 @@ describe.each(testDatabaseKinds())('the audit trail through GraphQL on %s', (kin
       const ids = modelHistory.edges.map(({ node }) => node.id);
       expect(ids).toContain(legacyId);
       expect(modelHistory.edges.map(({ node }) => node.objectId)).toContain(model.id);
-    });
-
-    it("tableName LiteLLM_ProxyModelTable does not list a team's alias-row entries, which share the older name", async () => {
-      const team = await teamWithKeys(handle.server);
-      await newModel(team.adminKey, { team_id: team.teamId });
-      const aliasRowId = String((await storedRow(handle.server, TABLES.team, 'team_id', team.teamId))!.model_id);
-
-      const modelHistory = await auditLogs({ filter: { tableName: TABLES.proxyModel }, first: 100 });
-      expect(modelHistory.edges.map(({ node }) => node.objectId)).not.toContain(aliasRowId);
-      const aliasHistory = await auditLogs({ filter: { tableName: TABLES.teamModelAliases, objectId: aliasRowId } });
-      expect(aliasHistory.edges.map(({ node }) => [node.action, node.tableName])).toEqual([['CREATED', TABLES.teamModelAliases]]);
     });
 
     it('since is inclusive and until exclusive', async () => {
@@ -402,28 +384,6 @@ describe.each(testDatabaseKinds())('the audit trail through GraphQL on %s', (kin
       expect(all.auditLogs.map((entry: any) => entry.action)).toEqual(['UPDATED', 'UPDATED', 'UPDATED', 'CREATED']);
     });
 
-    it("a model whose id equals an alias row's serial id has only its own entries as history", async () => {
-      const team = await teamWithKeys(handle.server);
-      await newModel(team.adminKey, { team_id: team.teamId });
-      const aliasRowId = String((await storedRow(handle.server, TABLES.team, 'team_id', team.teamId))!.model_id);
-      const model = await newModel(undefined, { id: aliasRowId });
-
-      const response = await handle.server.graphql(
-        `query ($id: ID!) {
-          model(id: $id) { auditLogs { tableName objectId } }
-          auditLogs(filter: { objectId: $id }) { edges { node { tableName model { id } } } }
-        }`,
-        { id: model.id },
-      );
-      expect(response.errors).toBeUndefined();
-      expect(response.data!.model.auditLogs).toEqual([{ tableName: TABLES.proxyModel, objectId: aliasRowId }]);
-      expect(response.data!.auditLogs.edges.map((edge: any) => edge.node)).toEqual(
-        expect.arrayContaining([
-          { tableName: TABLES.proxyModel, model: { id: aliasRowId } },
-          { tableName: TABLES.teamModelAliases, model: null },
-        ]),
-      );
-    });
   });
 
   describe('audit values come back masked', () => {
@@ -502,3 +462,68 @@ describe.each(testDatabaseKinds())('the audit trail through GraphQL on %s', (kin
     });
   });
 });
+
+describe.each(testDatabaseKinds())('the audit trail of team aliases, beside an older proxy that routes through them, on %s', (kind) => {
+  const handle = serverOverProxySchema(kind, 'older');
+
+  async function auditLogs(variables: { filter?: Record<string, unknown>; first?: number }): Promise<AuditPage> {
+    const response = await handle.server.graphql<{ auditLogs: AuditPage }>(AUDIT_LOGS_QUERY, variables);
+    if (response.errors) throw new Error(`auditLogs failed: ${JSON.stringify(response.errors)}`);
+    return response.data!.auditLogs;
+  }
+  const newModel = (key?: string, modelInfo?: Record<string, unknown>) => teamModelOf(handle.server, key, modelInfo);
+
+  it("a team admin's team model writes rows for its alias row too, naming the admin and the admin's key", async () => {
+    const team = await teamWithKeys(handle.server);
+    await newModel(team.adminKey, { team_id: team.teamId });
+    const aliasRowId = (await storedRow(handle.server, TABLES.team, 'team_id', team.teamId))!.model_id as number;
+    const second = await addModel(handle.server, { key: team.adminKey, modelName: 'second-team-model', modelInfo: { team_id: team.teamId } });
+
+    const aliasRows = await auditRowsOf(handle.server, String(aliasRowId));
+    expect(aliasRows.map((row) => [row.action, row.table_name])).toEqual([
+      ['created', TABLES.teamModelAliases],
+      ['updated', TABLES.teamModelAliases],
+    ]);
+    expect(aliasRows[1]).toMatchObject({ changed_by: team.adminId, changed_by_api_key: hashApiKey(team.adminKey) });
+    expect(aliasRows[1].updated_values).toEqual(await storedRow(handle.server, TABLES.teamModelAliases, 'id', aliasRowId));
+    expect(aliasRows[1].updated_values).toMatchObject({ aliases: { 'second-team-model': second.modelName } });
+  });
+
+    it("tableName LiteLLM_ProxyModelTable does not list a team's alias-row entries, which share the older name", async () => {
+      const team = await teamWithKeys(handle.server);
+      await newModel(team.adminKey, { team_id: team.teamId });
+      const aliasRowId = String((await storedRow(handle.server, TABLES.team, 'team_id', team.teamId))!.model_id);
+
+      const modelHistory = await auditLogs({ filter: { tableName: TABLES.proxyModel }, first: 100 });
+      expect(modelHistory.edges.map(({ node }) => node.objectId)).not.toContain(aliasRowId);
+      const aliasHistory = await auditLogs({ filter: { tableName: TABLES.teamModelAliases, objectId: aliasRowId } });
+      expect(aliasHistory.edges.map(({ node }) => [node.action, node.tableName])).toEqual([['CREATED', TABLES.teamModelAliases]]);
+    });
+
+    it("a model whose id equals an alias row's serial id has only its own entries as history", async () => {
+      const team = await teamWithKeys(handle.server);
+      await newModel(team.adminKey, { team_id: team.teamId });
+      const aliasRowId = String((await storedRow(handle.server, TABLES.team, 'team_id', team.teamId))!.model_id);
+      const model = await newModel(undefined, { id: aliasRowId });
+
+      const response = await handle.server.graphql(
+        `query ($id: ID!) {
+          model(id: $id) { auditLogs { tableName objectId } }
+          auditLogs(filter: { objectId: $id }) { edges { node { tableName model { id } } } }
+        }`,
+        { id: model.id },
+      );
+      expect(response.errors).toBeUndefined();
+      expect(response.data!.model.auditLogs).toEqual([{ tableName: TABLES.proxyModel, objectId: aliasRowId }]);
+      expect(response.data!.auditLogs.edges.map((edge: any) => edge.node)).toEqual(
+        expect.arrayContaining([
+          { tableName: TABLES.proxyModel, model: { id: aliasRowId } },
+          { tableName: TABLES.teamModelAliases, model: null },
+        ]),
+      );
+    });
+});
+
+function teamModelOf(server: TestServer, key?: string, modelInfo?: Record<string, unknown>) {
+  return addModel(server, { key, modelInfo, litellmParams: { model: 'openai/gpt-4o', api_key: PROVIDER_SECRET, rpm: 10 } });
+}

@@ -4,8 +4,8 @@ import { TABLES } from '../../../src/database/tables';
 import { INTERNAL_ERROR_MESSAGE } from '../../../src/server/formatError';
 import { addModel, createTeam } from '../../support/fixtures';
 import { testDatabaseKinds } from '../../support/testDatabases';
-import { serverForEachFile, type GraphqlResponse, type TestServer } from '../../support/testServer';
-import { ADD_MODEL, DELETE_MODEL, expectError, expectNothingWritten, storedModel, teamAliases, teamRow } from '../../support/modelApi';
+import type { GraphqlResponse, TestServer } from '../../support/testServer';
+import { ADD_MODEL, DELETE_MODEL, expectError, expectNothingWritten, storedModel, teamAliases, teamRow, serverOverProxySchema } from '../../support/modelApi';
 
 /** Makes every later UPDATE of a team fail inside the database while `work` runs. */
 async function whileTeamUpdatesFail<T>(server: TestServer, work: () => Promise<T>): Promise<T> {
@@ -26,7 +26,8 @@ function expectGenericInternalError(response: GraphqlResponse) {
 }
 
 describe.each(testDatabaseKinds())('one transaction per mutation on %s', (kind) => {
-  const handle = serverForEachFile(kind);
+  // Beside an older proxy, whose team models need an aliases row: one more table each change must keep consistent.
+  const handle = serverOverProxySchema(kind, 'older');
 
   it('addModel for a team whose update fails writes no model row, no alias row and no audit row', async () => {
     const teamId = await createTeam(handle.server, []);

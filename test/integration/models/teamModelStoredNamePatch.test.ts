@@ -4,11 +4,11 @@
 import { addModel, createTeam } from '../../support/fixtures';
 import { testDatabaseKinds } from '../../support/testDatabases';
 import { auditRowsOf } from '../../support/auditTrail';
-import { PATCH_MODEL, storedModel, teamAliases, teamRow } from '../../support/modelApi';
-import { serverForEachFile } from '../../support/testServer';
+import { PATCH_MODEL, storedModel, teamAliases, teamRow, serverOverProxySchema } from '../../support/modelApi';
 
 describe.each(testDatabaseKinds())('a patch sending back a team model’s stored name on %s (BerriAI/litellm #28382)', (kind) => {
-  const handle = serverForEachFile(kind);
+  // Beside an older proxy, so the team's aliases exist and can be seen to stay as they are.
+  const handle = serverOverProxySchema(kind, 'older');
 
   async function teamModel() {
     const teamId = await createTeam(handle.server, []);

@@ -5,7 +5,7 @@ import { TABLES } from '../../../src/database/tables';
 import { addModel, createTeam } from '../../support/fixtures';
 import { testDatabaseKinds } from '../../support/testDatabases';
 import { serverForEachFile, type TestServer } from '../../support/testServer';
-import { ADD_MODEL, DELETE_MODEL, expectError, expectNothingWritten, MODEL, storedModel, teamAliases, teamRow } from '../../support/modelApi';
+import { ADD_MODEL, DELETE_MODEL, expectError, expectNothingWritten, MODEL, storedModel, teamAliases, teamRow, serverOverProxySchema } from '../../support/modelApi';
 import { rowCounts } from '../../support/storedRows';
 
 const UUID_V4_PATTERN = '[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}';
@@ -15,8 +15,8 @@ function addTeamModel(server: TestServer, teamId: string, publicName: string) {
   return addModel(server, { modelName: publicName, litellmParams: { model: 'openai/gpt-4o', api_key: 'sk-team-0123456789' }, modelInfo: { team_id: teamId } });
 }
 
-describe.each(testDatabaseKinds())('team models on %s', (kind) => {
-  const handle = serverForEachFile(kind);
+describe.each(testDatabaseKinds())('team models beside an older proxy, which finds them through the team aliases, on %s', (kind) => {
+  const handle = serverOverProxySchema(kind, 'older');
   const deleteModel = (id: string) => handle.server.graphql(DELETE_MODEL, { id });
 
   it('stores the model as model_name_<team>_<uuid v4> and keeps the given name as team_public_model_name', async () => {
@@ -147,3 +147,35 @@ describe.each(testDatabaseKinds())('team models on %s', (kind) => {
     expect((await handle.server.graphql(MODEL, { id: model.id })).data).toEqual({ model: null });
   });
 });
+
+describe.each(testDatabaseKinds())('team models beside a current proxy (a database of our own), on %s', (kind) => {
+  const handle = serverForEachFile(kind);
+
+  it("lists the public name in team.models and writes no alias: a current proxy would pin the name's traffic to the one deployment an alias names", async () => {
+    const teamId = await createTeam(handle.server, []);
+    const first = await addTeamModel(handle.server, teamId, 'balanced-gpt');
+    await addTeamModel(handle.server, teamId, 'balanced-gpt');
+    expect((await teamRow(handle.server, teamId)).models).toEqual(['balanced-gpt']);
+    expect(await teamAliases(handle.server, teamId)).toBeNull();
+    expect(first.publicModelName).toBe('balanced-gpt');
+  });
+
+  it('removes an alias an earlier release wrote for a deleted model, and points it at no other', async () => {
+    const teamId = await createTeam(handle.server, []);
+    const gone = await addTeamModel(handle.server, teamId, 'shared-name');
+    await addTeamModel(handle.server, teamId, 'shared-name');
+    // As the first release of this API left it: an aliases row naming the model.
+    const [{ id }] = await handle.server.sql<{ id: number }>(
+      `INSERT INTO "${TABLES.teamModelAliases}" (aliases, created_by, updated_by) VALUES (?::jsonb, 'earlier', 'earlier') RETURNING id`,
+      [JSON.stringify({ 'shared-name': gone.modelName, other: 'kept' })],
+    );
+    await handle.server.sql(`UPDATE "${TABLES.team}" SET model_id = ? WHERE team_id = ?`, [id, teamId]);
+    expect(errorCodesOf(await handle.server.graphql(DELETE_MODEL, { id: gone.id }))).toEqual([]);
+    expect(await teamAliases(handle.server, teamId)).toEqual({ other: 'kept' });
+    expect((await teamRow(handle.server, teamId)).models).toEqual(['shared-name']);
+  });
+});
+
+function errorCodesOf(response: { errors?: { extensions?: { code?: string } }[] }): (string | undefined)[] {
+  return (response.errors ?? []).map((error) => error.extensions?.code);
+}
