@@ -125,13 +125,11 @@ function printTable(builds: readonly Build[]): void {
 }
 
 async function main(): Promise<void> {
-  const others = process.argv.slice(2).map((main) => path.resolve(main));
-  const builds: Build[] = [THIS_TREE, ...others].map((main) => ({
-    label: main === THIS_TREE ? 'this tree' : path.relative(process.cwd(), main),
-    main,
-    first: [],
-    warm: [],
-  }));
+  const others = process.argv.slice(2);
+  const builds: Build[] = [
+    { label: 'this tree', main: THIS_TREE, first: [], warm: [] },
+    ...others.map((main) => ({ label: main, main: path.resolve(main), first: [], warm: [] })),
+  ];
   const root = mkdtempSync(path.join(os.tmpdir(), 'mag-bench-startup-'));
   const loadBefore = os.loadavg()[0];
   try {

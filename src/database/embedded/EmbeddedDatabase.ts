@@ -6,7 +6,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import type { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { StartupError } from '../../errors/StartupError';
 import { createDatabase } from './createDatabase';
-import { POSTGRES_SETTINGS } from './postgresSettings';
+import { POSTGRES_SETTINGS, useWasmCompilerFlag } from './pgliteSettings';
 
 export interface EmbeddedDatabase {
   /** postgres:// URL of the socket server. */
@@ -20,6 +20,7 @@ export async function startEmbeddedDatabase(dataDir?: string): Promise<EmbeddedD
   const prepared = storage ? prepareStorage(storage) : { unlock: () => undefined, isNew: false };
   try {
     if (prepared.isNew) await createDatabase(storage!);
+    useWasmCompilerFlag();
     // PGlite and its socket server ship as ES modules that load their WASM dynamically.
     const { PGlite } = await import('@electric-sql/pglite');
     const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');

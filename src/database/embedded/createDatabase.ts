@@ -1,11 +1,11 @@
-// A new embedded database is made in a short-lived child process: PGlite's initdb leaves some 600 MB behind
+// A new embedded database is made in a short-lived child process: PGlite's initdb leaves about 500 MB behind
 // in the process that ran it (two more WASM instances and a copy of one's memory), and only that process's
 // end gives them back. The server then opens the finished directory as on any later start.
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, renameSync, rmdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { StartupError } from '../../errors/StartupError';
-import { POSTGRES_SETTINGS } from './postgresSettings';
+import { POSTGRES_SETTINGS, WASM_COMPILER_FLAG } from './pgliteSettings';
 
 /**
  * What the child runs, as `node -e` text so it runs the same from dist/ and under ts-jest. Opening PGlite
@@ -61,7 +61,7 @@ function removeAbandonedCreations(storage: string): void {
 function runChild(directory: string, settings: readonly string[]): Promise<void> {
   const child = spawn(
     process.execPath,
-    ['-e', CREATE_DATABASE_PROGRAM, require.resolve('@electric-sql/pglite'), directory, JSON.stringify(settings)],
+    [WASM_COMPILER_FLAG, '-e', CREATE_DATABASE_PROGRAM, require.resolve('@electric-sql/pglite'), directory, JSON.stringify(settings)],
     { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] },
   );
   let report: ChildReport = {};
