@@ -6,7 +6,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import type { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { StartupError } from '../../errors/StartupError';
 import { createDatabase } from './createDatabase';
-import { POSTGRES_SETTINGS, useWasmCompilerFlag } from './pgliteSettings';
+import { chooseWasmCompiler, databaseBytes, postgresSettings, tuningFor } from './pgliteSettings';
 
 export interface EmbeddedDatabase {
   /** postgres:// URL of the socket server. */
@@ -20,14 +20,15 @@ export async function startEmbeddedDatabase(dataDir?: string): Promise<EmbeddedD
   const prepared = storage ? prepareStorage(storage) : { unlock: () => undefined, isNew: false };
   try {
     if (prepared.isNew) await createDatabase(storage!);
-    useWasmCompilerFlag();
     // PGlite and its socket server ship as ES modules that load their WASM dynamically.
     const { PGlite } = await import('@electric-sql/pglite');
     const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
 
     let db: PGlite;
     try {
-      db = await PGlite.create(storage, { startParams: [...PGlite.defaultStartParams, ...POSTGRES_SETTINGS] });
+      const tuning = tuningFor(storage ? databaseBytes(storage) : 0);
+      chooseWasmCompiler(tuning);
+      db = await PGlite.create(storage, { startParams: [...PGlite.defaultStartParams, ...postgresSettings(tuning)] });
       await db.query('select 1');
     } catch (cause) {
       throw StartupError.embeddedDatabaseUnusable(storage ?? 'memory', cause);

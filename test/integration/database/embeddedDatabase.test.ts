@@ -7,7 +7,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { createDatabase } from '../../../src/database/embedded/createDatabase';
 import { startEmbeddedDatabase } from '../../../src/database/embedded/EmbeddedDatabase';
-import { SHARED_BUFFERS } from '../../../src/database/embedded/pgliteSettings';
+import { databaseBytes, MIN_SHARED_BUFFERS_MB, tuningFor } from '../../../src/database/embedded/pgliteSettings';
 import { StartupError } from '../../../src/errors/StartupError';
 
 const MIGRATE = path.join(__dirname, '../../../dist/src/migrate.js');
@@ -70,7 +70,7 @@ function runMigrate(dataDir: string): Promise<{ code: number | null; stdout: str
 
 describe('the embedded database in a DATA_DIR', () => {
   it(
-    'a first start creates the database (clearing what an abandoned creation left) and a second start reuses it',
+    'a first start creates the database (clearing what an abandoned creation left) and a second start reuses it, with a pool it fits in',
     async () => {
       const dataDir = path.join(workDir, 'reused');
       const abandoned = path.join(dataDir, 'pglite.creating-999999');
@@ -80,16 +80,21 @@ describe('the embedded database in a DATA_DIR', () => {
       const first = await startEmbeddedDatabase(dataDir);
       try {
         await query(first.url, 'CREATE TABLE kept (note text); INSERT INTO kept VALUES ($$written by the first start$$)');
-        expect(await query(first.url, 'SHOW shared_buffers')).toEqual([{ shared_buffers: SHARED_BUFFERS }]);
+        expect(await query(first.url, 'SHOW shared_buffers')).toEqual([{ shared_buffers: `${MIN_SHARED_BUFFERS_MB}MB` }]);
+        // About 20 MB of rows that compress poorly and stay inline (under TOAST's 2 kB): more than the smallest pool.
+        await query(first.url, `CREATE TABLE filler AS SELECT g, (SELECT string_agg(md5(random()::text || g || n), '') FROM generate_series(1, 30) n) AS noise FROM generate_series(1, 20000) g`);
       } finally {
         await first.stop();
       }
       expect(creationsIn(dataDir)).toEqual([]);
       expect(existsSync(path.join(dataDir, 'pglite', 'PG_VERSION'))).toBe(true);
+      const grown = tuningFor(databaseBytes(path.join(dataDir, 'pglite')));
+      expect(grown.sharedBuffersMB).toBeGreaterThan(MIN_SHARED_BUFFERS_MB);
 
       const second = await startEmbeddedDatabase(dataDir);
       try {
         expect(await query(second.url, 'SELECT note FROM kept')).toEqual([{ note: 'written by the first start' }]);
+        expect(await query(second.url, 'SHOW shared_buffers')).toEqual([{ shared_buffers: `${grown.sharedBuffersMB}MB` }]);
       } finally {
         await second.stop();
       }
