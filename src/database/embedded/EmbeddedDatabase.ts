@@ -6,7 +6,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import type { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { StartupError } from '../../errors/StartupError';
 import { createDatabase } from './createDatabase';
-import { chooseWasmCompiler, databaseBytes, postgresSettings, tuningFor } from './pgliteSettings';
+import { chooseWasmCompiler, databaseBytes, POSTGRES_SETTINGS } from './pgliteSettings';
 
 export interface EmbeddedDatabase {
   /** postgres:// URL of the socket server. */
@@ -26,9 +26,8 @@ export async function startEmbeddedDatabase(dataDir?: string): Promise<EmbeddedD
 
     let db: PGlite;
     try {
-      const tuning = tuningFor(storage ? databaseBytes(storage) : 0);
-      chooseWasmCompiler(tuning);
-      db = await PGlite.create(storage, { startParams: [...PGlite.defaultStartParams, ...postgresSettings(tuning)] });
+      chooseWasmCompiler(storage ? databaseBytes(storage) : 0);
+      db = await PGlite.create(storage, { startParams: [...PGlite.defaultStartParams, ...POSTGRES_SETTINGS] });
       await db.query('select 1');
     } catch (cause) {
       throw StartupError.embeddedDatabaseUnusable(storage ?? 'memory', cause);

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, renameSync, rmdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { StartupError } from '../../errors/StartupError';
-import { BASELINE_COMPILER_FLAG, postgresSettings, tuningFor } from './pgliteSettings';
+import { BASELINE_COMPILER_FLAGS, POSTGRES_SETTINGS } from './pgliteSettings';
 
 /**
  * What the child runs, as `node -e` text so it runs the same from dist/ and under ts-jest. Opening PGlite
@@ -33,7 +33,7 @@ interface ChildReport {
  * its lock. It is built beside `storage` and renamed into place whole, so a creation that fails or is killed
  * leaves no half-made database that the next start would refuse.
  */
-export async function createDatabase(storage: string, settings: readonly string[] = postgresSettings(tuningFor(0))): Promise<void> {
+export async function createDatabase(storage: string, settings: readonly string[] = POSTGRES_SETTINGS): Promise<void> {
   removeAbandonedCreations(storage);
   const building = `${storage}${BUILDING_SUFFIX}${process.pid}`;
   try {
@@ -61,7 +61,7 @@ function removeAbandonedCreations(storage: string): void {
 function runChild(directory: string, settings: readonly string[]): Promise<void> {
   const child = spawn(
     process.execPath,
-    [BASELINE_COMPILER_FLAG, '-e', CREATE_DATABASE_PROGRAM, require.resolve('@electric-sql/pglite'), directory, JSON.stringify(settings)],
+    [...BASELINE_COMPILER_FLAGS, '-e', CREATE_DATABASE_PROGRAM, require.resolve('@electric-sql/pglite'), directory, JSON.stringify(settings)],
     { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] },
   );
   let report: ChildReport = {};

@@ -7,16 +7,16 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { createDatabase } from '../../../src/database/embedded/createDatabase';
 import { startEmbeddedDatabase } from '../../../src/database/embedded/EmbeddedDatabase';
-import { databaseBytes, MIN_SHARED_BUFFERS_MB, tuningFor } from '../../../src/database/embedded/pgliteSettings';
 import { StartupError } from '../../../src/errors/StartupError';
 
 const MIGRATE = path.join(__dirname, '../../../dist/src/migrate.js');
 const MAIN = path.join(__dirname, '../../../dist/src/main.js');
 /**
- * A bound on the server's resident memory once it answers after a first start: about 175 MiB measured, over
- * 800 MiB when initdb ran in the server's own process (bench:startup measures the figures).
+ * A bound on the server's resident memory once it answers after a first start: about 165 MiB measured; over
+ * 800 MiB when initdb ran in the server's own process, about 290 MiB with the buffer pool in mmap'd memory
+ * (bench:startup measures the figures).
  */
-const FIRST_START_RSS_BOUND_MIB = 300;
+const FIRST_START_RSS_BOUND_MIB = 250;
 /** A database creation takes seconds, more on a loaded machine. */
 const CREATION_TIMEOUT_MS = 180_000;
 
@@ -70,7 +70,7 @@ function runMigrate(dataDir: string): Promise<{ code: number | null; stdout: str
 
 describe('the embedded database in a DATA_DIR', () => {
   it(
-    'a first start creates the database (clearing what an abandoned creation left) and a second start reuses it, with a pool it fits in',
+    'a first start creates the database (clearing what an abandoned creation left) and a second start reuses it',
     async () => {
       const dataDir = path.join(workDir, 'reused');
       const abandoned = path.join(dataDir, 'pglite.creating-999999');
@@ -80,21 +80,16 @@ describe('the embedded database in a DATA_DIR', () => {
       const first = await startEmbeddedDatabase(dataDir);
       try {
         await query(first.url, 'CREATE TABLE kept (note text); INSERT INTO kept VALUES ($$written by the first start$$)');
-        expect(await query(first.url, 'SHOW shared_buffers')).toEqual([{ shared_buffers: `${MIN_SHARED_BUFFERS_MB}MB` }]);
-        // About 20 MB of rows that compress poorly and stay inline (under TOAST's 2 kB): more than the smallest pool.
-        await query(first.url, `CREATE TABLE filler AS SELECT g, (SELECT string_agg(md5(random()::text || g || n), '') FROM generate_series(1, 30) n) AS noise FROM generate_series(1, 20000) g`);
+        expect(await query(first.url, 'SHOW shared_memory_type')).toEqual([{ shared_memory_type: 'sysv' }]);
       } finally {
         await first.stop();
       }
       expect(creationsIn(dataDir)).toEqual([]);
       expect(existsSync(path.join(dataDir, 'pglite', 'PG_VERSION'))).toBe(true);
-      const grown = tuningFor(databaseBytes(path.join(dataDir, 'pglite')));
-      expect(grown.sharedBuffersMB).toBeGreaterThan(MIN_SHARED_BUFFERS_MB);
 
       const second = await startEmbeddedDatabase(dataDir);
       try {
         expect(await query(second.url, 'SELECT note FROM kept')).toEqual([{ note: 'written by the first start' }]);
-        expect(await query(second.url, 'SHOW shared_buffers')).toEqual([{ shared_buffers: `${grown.sharedBuffersMB}MB` }]);
       } finally {
         await second.stop();
       }

@@ -1,36 +1,20 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  databaseBytes,
-  MAX_SHARED_BUFFERS_MB,
-  MIN_SHARED_BUFFERS_MB,
-  postgresSettings,
-  tuningFor,
-} from '../../../../src/database/embedded/pgliteSettings';
+import { baselineCompilerOnly, databaseBytes, OPTIMIZED_FROM_DATABASE_MB } from '../../../../src/database/embedded/pgliteSettings';
 
 const MIB = 1024 * 1024;
 
-describe('tuningFor: the embedded PostgreSQL follows the size of its database', () => {
-  it('a new or small database gets the smallest pool and only the baseline WebAssembly compiler', () => {
-    expect(tuningFor(0)).toEqual({ sharedBuffersMB: MIN_SHARED_BUFFERS_MB, baselineCompilerOnly: true });
-    expect(tuningFor(9 * MIB)).toEqual({ sharedBuffersMB: 16, baselineCompilerOnly: true });
-    expect(tuningFor(16 * MIB - 1)).toEqual({ sharedBuffersMB: 16, baselineCompilerOnly: true });
+describe('baselineCompilerOnly: which compiler runs the embedded PostgreSQL follows the size of its database', () => {
+  it('a new or small database runs on the baseline compiler alone', () => {
+    expect(baselineCompilerOnly(0)).toBe(true);
+    expect(baselineCompilerOnly(9 * MIB)).toBe(true);
+    expect(baselineCompilerOnly(OPTIMIZED_FROM_DATABASE_MB * MIB - 1)).toBe(true);
   });
 
-  it('a larger database gets a pool with room for all of it, in 16 MB steps, and the optimizing compiler', () => {
-    expect(tuningFor(16 * MIB)).toEqual({ sharedBuffersMB: 32, baselineCompilerOnly: false });
-    expect(tuningFor(40 * MIB)).toEqual({ sharedBuffersMB: 48, baselineCompilerOnly: false });
-    expect(tuningFor(112 * MIB - 1)).toEqual({ sharedBuffersMB: 112, baselineCompilerOnly: false });
-  });
-
-  it("the pool is never larger than PostgreSQL's default, however large the database", () => {
-    expect(tuningFor(120 * MIB).sharedBuffersMB).toBe(MAX_SHARED_BUFFERS_MB);
-    expect(tuningFor(10_000 * MIB)).toEqual({ sharedBuffersMB: 128, baselineCompilerOnly: false });
-  });
-
-  it('the pool is given to PostgreSQL as a -c setting', () => {
-    expect(postgresSettings(tuningFor(40 * MIB))).toEqual(['-c', 'shared_buffers=48MB']);
+  it(`a database of ${OPTIMIZED_FROM_DATABASE_MB} MB or more is optimized by TurboFan`, () => {
+    expect(baselineCompilerOnly(OPTIMIZED_FROM_DATABASE_MB * MIB)).toBe(false);
+    expect(baselineCompilerOnly(10_000 * MIB)).toBe(false);
   });
 });
 
