@@ -26,6 +26,10 @@ export class StartupError extends Error {
     );
   }
 
+  static embeddedDatabaseNotCreated(dataDir: string, cause: unknown): StartupError {
+    return new StartupError(`the embedded database in ${dataDir} could not be created (${describeCause(cause)}); nothing was left there`);
+  }
+
   static embeddedDatabaseInUse(dataDir: string, pid: number, lockFile: string): StartupError {
     return new StartupError(
       `the embedded database in ${dataDir} is in use by process ${pid} (another server or npm run migrate); ` +

@@ -5,6 +5,8 @@ import path from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import type { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { StartupError } from '../../errors/StartupError';
+import { createDatabase } from './createDatabase';
+import { chooseWasmCompiler, databaseBytes, POSTGRES_SETTINGS } from './pgliteSettings';
 
 export interface EmbeddedDatabase {
   /** postgres:// URL of the socket server. */
@@ -15,15 +17,17 @@ export interface EmbeddedDatabase {
 /** `dataDir` undefined keeps the database in memory (tests). */
 export async function startEmbeddedDatabase(dataDir?: string): Promise<EmbeddedDatabase> {
   const storage = dataDir ? path.join(dataDir, 'pglite') : undefined;
-  const unlock = storage ? prepareStorage(storage) : () => undefined;
+  const prepared = storage ? prepareStorage(storage) : { unlock: () => undefined, isNew: false };
   try {
+    if (prepared.isNew) await createDatabase(storage!);
     // PGlite and its socket server ship as ES modules that load their WASM dynamically.
     const { PGlite } = await import('@electric-sql/pglite');
     const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
 
     let db: PGlite;
     try {
-      db = await PGlite.create(storage);
+      chooseWasmCompiler(storage ? databaseBytes(storage) : 0);
+      db = await PGlite.create(storage, { startParams: [...PGlite.defaultStartParams, ...POSTGRES_SETTINGS] });
       await db.query('select 1');
     } catch (cause) {
       throw StartupError.embeddedDatabaseUnusable(storage ?? 'memory', cause);
@@ -35,17 +39,17 @@ export async function startEmbeddedDatabase(dataDir?: string): Promise<EmbeddedD
       async stop() {
         await server.stop();
         await db.close();
-        unlock();
+        prepared.unlock();
       },
     };
   } catch (error) {
-    unlock();
+    prepared.unlock();
     throw error;
   }
 }
 
-/** Creates the directory and locks it; returns the unlock. */
-function prepareStorage(storage: string): () => void {
+/** Creates the directory and locks it; `isNew` when it holds no database yet. */
+function prepareStorage(storage: string): { unlock: () => void; isNew: boolean } {
   try {
     mkdirSync(storage, { recursive: true });
   } catch (cause) {
@@ -53,11 +57,12 @@ function prepareStorage(storage: string): () => void {
   }
   const unlock = lockStorage(storage);
   // PGlite runs initdb wherever PG_VERSION is missing, even over the files of an existing database.
-  if (!existsSync(path.join(storage, 'PG_VERSION')) && readdirSync(storage).length > 0) {
+  if (existsSync(path.join(storage, 'PG_VERSION'))) return { unlock, isNew: false };
+  if (readdirSync(storage).length > 0) {
     unlock();
     throw StartupError.embeddedDatabaseUnusable(storage, new Error('PG_VERSION is missing'));
   }
-  return unlock;
+  return { unlock, isNew: true };
 }
 
 /**
