@@ -8,6 +8,7 @@ import { enforceAuthDirectives, withAuthDirective } from '../access/Auth';
 import { PrincipalResolver } from '../access/principal.resolver';
 import { AdminResolver } from '../admin/admin.resolver';
 import { AuditLogConnectionTotalCount, AuditLogResolver, ModelHistoryResolver } from '../audit/auditLog.resolver';
+import { EncryptionResolver } from '../encryption/encryption.resolver';
 import { DateTimeScalar } from '../graphql/scalars/DateTime';
 import { CredentialResolver } from '../credentials/credential.resolver';
 import { CredentialModelsResolver, ModelConnectionTotalCount, ModelResolver } from '../models/model.resolver';
@@ -23,6 +24,7 @@ const RESOLVERS: NonEmptyArray<Function> = [
   AdminResolver,
   CredentialResolver,
   CredentialModelsResolver,
+  EncryptionResolver,
 ];
 
 export function buildApiSchema(): GraphQLSchema {

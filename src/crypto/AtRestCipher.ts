@@ -59,6 +59,11 @@ export class AtRestCipher {
     return new AtRestCipher(options.algorithm, deriveKeys(options.saltKey), previous);
   }
 
+  /** Whether reads also try a previous salt key (LITELLM_SALT_KEY_PREVIOUS). */
+  get readsPreviousKey(): boolean {
+    return this.previous !== undefined;
+  }
+
   /**
    * The stored form of plaintext under the current salt key, in this cipher's algorithm. `nonce` is for
    * tests of byte-exact vectors only (12 bytes for aes-256-gcm, 24 for xsalsa20-poly1305); by default

@@ -175,8 +175,9 @@ describeOnPostgres('database faults (PostgreSQL)', () => {
       [teamId],
     );
     const teamModels = models.filter((model) => model.model_info?.team_id === teamId);
-    const expectedAliases = Object.fromEntries(teamModels.map((model) => [model.model_info.team_public_model_name, model.model_name]));
-    expect(team.aliases ?? {}).toEqual(expectedAliases);
-    expect([...(team.models ?? [])].sort()).toEqual(Object.keys(expectedAliases).sort());
+    const publicNames = [...new Set(teamModels.map((model) => model.model_info.team_public_model_name as string))].sort();
+    // Our own database has a current proxy's shape, so no alias is written (a current proxy routes by team_public_model_name).
+    expect(team.aliases ?? {}).toEqual({});
+    expect([...(team.models ?? [])].sort()).toEqual(publicNames);
   }
 });
