@@ -1,6 +1,6 @@
 // `npm run encryption -- status` and the encryptionStatus query count, for every place the proxy encrypts with its
 // salt key, how many values are v3:gcm, v2:gcm, NaCl, plaintext secrets or undecryptable, exactly; never a value.
-import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../../support/testDatabases';
+import { testDatabaseKinds } from '../../support/testDatabases';
 import { keyWithRole, teamWithKeys } from '../../support/fixtures';
 import { startTestServer, type TestServer } from '../../support/testServer';
 import { VECTOR_FORMATS } from '../../fixtures/proxy-vectors/proxyVectors';
@@ -14,9 +14,9 @@ import {
   SEED_CREDENTIALS,
   SEED_ENVIRONMENT_VARIABLES,
   SEED_MODELS,
-  seedProxyDatabase,
   type SeedValue,
-} from './proxyDatabase';
+  useSeededProxyDatabase,
+} from '../../support/encryptionFixtures';
 
 const ENVIRONMENT_VARIABLES = "param_name = 'environment_variables'";
 const zero = { v3Gcm: 0, v2Gcm: 0, nacl: 0, plaintext: 0, undecryptable: 0, clear: 0, previousKey: 0 };
@@ -80,19 +80,11 @@ describe('the seed', () => {
 });
 
 describe.each(testDatabaseKinds())('encryption status on %s', (kind) => {
-  let database: TestDatabase;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    await seedProxyDatabase(database);
-  });
-  afterAll(async () => {
-    await database?.drop();
-  });
+  const seeded = useSeededProxyDatabase(kind);
 
   describe('npm run encryption -- status', () => {
     it('--json prints one JSON document counting every covered place exactly', async () => {
-      const run = await encryptionCli(database, ['status', '--json']);
+      const run = await encryptionCli(seeded(), ['status', '--json']);
       expect(run.code).toBe(0);
       const status = JSON.parse(run.stdout);
       expect(status).toMatchObject({ ok: true, command: 'status', saltKey: 'LITELLM_SALT_KEY', previousKeyConfigured: false, needPreviousKey: 0 });
@@ -101,7 +93,7 @@ describe.each(testDatabaseKinds())('encryption status on %s', (kind) => {
     });
 
     it('lists the places it does not cover too, and says which tables this database lacks', async () => {
-      const status = JSON.parse((await encryptionCli(database, ['status', '--json'])).stdout);
+      const status = JSON.parse((await encryptionCli(seeded(), ['status', '--json'])).stdout);
       const uncovered = (status.locations as LocationStatus[]).filter((location) => !location.covered);
       expect(uncovered.map((location) => `${location.table}.${location.column}`)).toEqual(
         expect.arrayContaining(['LiteLLM_TeamTable.metadata', 'LiteLLM_VerificationToken.metadata', 'LiteLLM_MCPServerTable.credentials', 'LiteLLM_SSOConfig.sso_settings']),
@@ -112,7 +104,7 @@ describe.each(testDatabaseKinds())('encryption status on %s', (kind) => {
     });
 
     it('prints a readable table by default', async () => {
-      const run = await encryptionCli(database, ['status']);
+      const run = await encryptionCli(seeded(), ['status']);
       expect(run.code).toBe(0);
       expect(run.stdout).toContain('Salt key: LITELLM_SALT_KEY; previous key (LITELLM_SALT_KEY_PREVIOUS): not set');
       const modelLine = run.stdout.split('\n').find((line) => line.trimStart().startsWith('LiteLLM_ProxyModelTable.litellm_params'))!;
@@ -123,14 +115,14 @@ describe.each(testDatabaseKinds())('encryption status on %s', (kind) => {
     });
 
     it('with the old key as LITELLM_SALT_KEY_PREVIOUS, counts every encrypted value as needing it', async () => {
-      const status = JSON.parse((await encryptionCli(database, ['status', '--json'], { LITELLM_SALT_KEY: NEW_SALT_KEY, LITELLM_SALT_KEY_PREVIOUS: OLD_SALT_KEY })).stdout);
+      const status = JSON.parse((await encryptionCli(seeded(), ['status', '--json'], { LITELLM_SALT_KEY: NEW_SALT_KEY, LITELLM_SALT_KEY_PREVIOUS: OLD_SALT_KEY })).stdout);
       expect(status.previousKeyConfigured).toBe(true);
       expect(status.needPreviousKey).toBe(24);
       expect(status.totals).toEqual({ ...SEEDED_TOTALS, previousKey: 24 });
     });
 
     it('under a salt key that opens nothing, lists every ciphertext as undecryptable by table, row and key', async () => {
-      const status = JSON.parse((await encryptionCli(database, ['status', '--json'], { LITELLM_SALT_KEY: NEW_SALT_KEY })).stdout);
+      const status = JSON.parse((await encryptionCli(seeded(), ['status', '--json'], { LITELLM_SALT_KEY: NEW_SALT_KEY })).stdout);
       expect(status.totals).toEqual({ ...zero, undecryptable: 24, plaintext: 2, clear: 3 });
       const models = (status.locations as LocationStatus[]).find((location) => location.table === 'LiteLLM_ProxyModelTable')!;
       expect(models.undecryptableValues).toContainEqual({ table: 'LiteLLM_ProxyModelTable', column: 'litellm_params', rowId: 'model-nacl', key: 'vertex_credentials' });
@@ -138,7 +130,7 @@ describe.each(testDatabaseKinds())('encryption status on %s', (kind) => {
     });
 
     it('reads the embedded salt key from the master key when LITELLM_SALT_KEY is not set, and says so', async () => {
-      const run = await encryptionCli(database, ['status'], { LITELLM_SALT_KEY: undefined, LITELLM_MASTER_KEY: OLD_SALT_KEY });
+      const run = await encryptionCli(seeded(), ['status'], { LITELLM_SALT_KEY: undefined, LITELLM_MASTER_KEY: OLD_SALT_KEY });
       expect(run.stdout).toContain('Salt key: the master key (LITELLM_SALT_KEY is not set)');
     });
 
@@ -152,7 +144,7 @@ describe.each(testDatabaseKinds())('encryption status on %s', (kind) => {
   describe('the encryptionStatus query', () => {
     let server: TestServer;
     beforeAll(async () => {
-      server = await startTestServer(database, { saltKey: OLD_SALT_KEY });
+      server = await startTestServer(seeded(), { saltKey: OLD_SALT_KEY });
     });
     afterAll(async () => {
       await server?.stop();
@@ -190,17 +182,10 @@ describe.each(testDatabaseKinds())('encryption status on %s', (kind) => {
 });
 
 describe.each(testDatabaseKinds())('encryption status over an older proxy on %s', (kind) => {
-  let database: TestDatabase;
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    await seedProxyDatabase(database, 'older');
-  });
-  afterAll(async () => {
-    await database?.drop();
-  });
+  const seeded = useSeededProxyDatabase(kind, 'older');
 
   it('counts the model table and reports the credentials and config tables as absent', async () => {
-    const run = await encryptionCli(database, ['status', '--json']);
+    const run = await encryptionCli(seeded(), ['status', '--json']);
     expect(run.code).toBe(0);
     const status = JSON.parse(run.stdout);
     const byPlace = Object.fromEntries((status.locations as LocationStatus[]).map((location) => [placeOf(location), location]));

@@ -5,7 +5,7 @@ import { PAUSE_BEFORE_COMMIT_VARIABLE } from '../../../src/app/runEncryptionComm
 import { proxyStored } from '../../fixtures/proxy-vectors/proxyVectors';
 import { proxySchemaFixture } from '../../support/proxySchemas';
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../../support/testDatabases';
-import { encryptionCli, NEW_KEY_VARIABLE, NEW_SALT_KEY, OLD_SALT_KEY, startEncryptionCli, tablesAsStored } from './proxyDatabase';
+import { encryptionCli, NEW_KEY_VARIABLE, NEW_SALT_KEY, OLD_SALT_KEY, startEncryptionCli, tablesAsStored } from '../../support/encryptionFixtures';
 
 /** Several pages of models (LOCATION_PAGE_SIZE is 500), so a kill can land between two of them. */
 const MODELS = 1500;

@@ -26,7 +26,7 @@ import {
   storedStrings,
   tablesAsStored,
   type StoredString,
-} from './proxyDatabase';
+} from '../../support/encryptionFixtures';
 
 const pythonMissing = proxyLibrariesUnavailable();
 const withProxyLibraries = pythonMissing ? it.skip : it;

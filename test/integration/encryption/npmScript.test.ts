@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { createTestDatabase, type TestDatabase } from '../../support/testDatabases';
-import { commandEnvironment, neverPrinted, seedProxyDatabase } from './proxyDatabase';
+import { commandEnvironment, neverPrinted, seedProxyDatabase } from '../../support/encryptionFixtures';
 
 const REPOSITORY = path.join(__dirname, '..', '..', '..');
 

@@ -3,44 +3,36 @@
 import { TABLES } from '../../../src/database/tables';
 import { SALT_KEY_TABLES } from '../../../src/encryption/saltKeyLocations';
 import { PROXY_VECTORS, proxyStored } from '../../fixtures/proxy-vectors/proxyVectors';
-import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../../support/testDatabases';
-import { encryptionCli, insertModel, neverPrinted, NEW_KEY_VARIABLE, NEW_SALT_KEY, OLD_SALT_KEY, PRINTED, seedProxyDatabase, tablesAsStored } from './proxyDatabase';
+import { testDatabaseKinds } from '../../support/testDatabases';
+import { encryptionCli, insertModel, neverPrinted, NEW_KEY_VARIABLE, NEW_SALT_KEY, OLD_SALT_KEY, PRINTED, tablesAsStored, useSeededProxyDatabase } from '../../support/encryptionFixtures';
 
 const ROTATE = ['rotate', '--new-key-env', NEW_KEY_VARIABLE, '--json'];
 const WITH_NEW_KEY = { [NEW_KEY_VARIABLE]: NEW_SALT_KEY };
 const otherKeysValue = (why: string) => PROXY_VECTORS.undecryptable.find((value) => value.saltKey === OLD_SALT_KEY && value.why === why)!.stored;
 
 describe.each(testDatabaseKinds())('refusals on %s', (kind) => {
-  let database: TestDatabase;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    await seedProxyDatabase(database);
-  });
-  afterAll(async () => {
-    await database?.drop();
-  });
+  const seeded = useSeededProxyDatabase(kind);
 
   /** Runs the command and checks that it refused with `code` and left every table as it was; returns its JSON answer. */
   async function expectRefusal(args: string[], env: Record<string, string | undefined>, code: string, exitCode = 1) {
-    const before = await tablesAsStored(database);
-    const run = await encryptionCli(database, args, env);
+    const before = await tablesAsStored(seeded());
+    const run = await encryptionCli(seeded(), args, env);
     expect(run.code).toBe(exitCode);
     const answer = JSON.parse(run.stdout);
     expect(answer).toMatchObject({ ok: false, error: { code } });
-    expect(await tablesAsStored(database)).toEqual(before);
+    expect(await tablesAsStored(seeded())).toEqual(before);
     return answer.error as { message: string; addresses: { table: string; column: string; rowId: string; key: string }[]; locations: string[] };
   }
 
   describe('a value that opens under neither configured key', () => {
     afterEach(async () => {
-      await database.sql(`DELETE FROM "${TABLES.proxyModel}" WHERE model_id = 'model-broken'`);
+      await seeded().sql(`DELETE FROM "${TABLES.proxyModel}" WHERE model_id = 'model-broken'`);
       // A migration's audit row of the model holds its undecryptable value too.
-      await database.sql(`DELETE FROM "${TABLES.auditLog}" WHERE id = 'audit-broken' OR object_id = 'model-broken'`);
+      await seeded().sql(`DELETE FROM "${TABLES.auditLog}" WHERE id = 'audit-broken' OR object_id = 'model-broken'`);
     });
 
     it('in a model: the rotation refuses, naming its table, row and key', async () => {
-      await insertModel(database, 'model-broken', { model: proxyStored(OLD_SALT_KEY, 'azure/gpt-4o', 'v3:gcm'), api_key: otherKeysValue('v3:gcm under another salt key') });
+      await insertModel(seeded(), 'model-broken', { model: proxyStored(OLD_SALT_KEY, 'azure/gpt-4o', 'v3:gcm'), api_key: otherKeysValue('v3:gcm under another salt key') });
       const error = await expectRefusal(ROTATE, WITH_NEW_KEY, 'UNDECRYPTABLE_VALUES');
       expect(error.addresses).toEqual([{ table: TABLES.proxyModel, column: 'litellm_params', rowId: 'model-broken', key: 'api_key' }]);
       expect(error.message).toContain('LiteLLM_ProxyModelTable.litellm_params row "model-broken" key api_key');
@@ -48,7 +40,7 @@ describe.each(testDatabaseKinds())('refusals on %s', (kind) => {
     });
 
     it('in the audit trail: the rotation refuses too', async () => {
-      await database.sql(
+      await seeded().sql(
         `INSERT INTO "${TABLES.auditLog}" (id, changed_by, action, table_name, object_id, before_value) VALUES ('audit-broken', 'proxy', 'deleted', $1, 'model-x', $2::jsonb)`,
         [TABLES.proxyModel, JSON.stringify({ litellm_params: { api_key: otherKeysValue('NaCl under another salt key') } })],
       );
@@ -57,24 +49,24 @@ describe.each(testDatabaseKinds())('refusals on %s', (kind) => {
     });
 
     it('migrate leaves it as it is, rewrites the rest, and lists it', async () => {
-      await insertModel(database, 'model-broken', { api_key: otherKeysValue('v3:gcm under another salt key'), api_base: proxyStored(OLD_SALT_KEY, 'https://example.openai.azure.com', 'nacl-standard') });
-      const run = await encryptionCli(database, ['migrate']);
+      await insertModel(seeded(), 'model-broken', { api_key: otherKeysValue('v3:gcm under another salt key'), api_base: proxyStored(OLD_SALT_KEY, 'https://example.openai.azure.com', 'nacl-standard') });
+      const run = await encryptionCli(seeded(), ['migrate']);
       expect(run.code).toBe(0);
       expect(run.stdout).toContain('Left as they are, since no configured key opens them (1):');
       expect(run.stdout).toContain('LiteLLM_ProxyModelTable.litellm_params row "model-broken" key api_key');
-      const [row] = await database.sql<{ litellm_params: Record<string, string> }>(`SELECT litellm_params FROM "${TABLES.proxyModel}" WHERE model_id = 'model-broken'`);
+      const [row] = await seeded().sql<{ litellm_params: Record<string, string> }>(`SELECT litellm_params FROM "${TABLES.proxyModel}" WHERE model_id = 'model-broken'`);
       expect(row.litellm_params.api_key).toBe(otherKeysValue('v3:gcm under another salt key'));
       expect(row.litellm_params.api_base).toMatch(/^v3:gcm:/);
     });
   });
 
   it('a row whose litellm_params is not a JSON object: the rotation refuses', async () => {
-    await database.sql(`INSERT INTO "${TABLES.proxyModel}" (model_id, model_name, litellm_params, created_by, updated_by) VALUES ('model-garbled', 'g', '"not json {"'::jsonb, 'p', 'p')`);
+    await seeded().sql(`INSERT INTO "${TABLES.proxyModel}" (model_id, model_name, litellm_params, created_by, updated_by) VALUES ('model-garbled', 'g', '"not json {"'::jsonb, 'p', 'p')`);
     try {
       const error = await expectRefusal(ROTATE, WITH_NEW_KEY, 'UNREADABLE_ROWS');
       expect(error.addresses).toEqual([{ table: TABLES.proxyModel, column: 'litellm_params', rowId: 'model-garbled', key: '' }]);
     } finally {
-      await database.sql(`DELETE FROM "${TABLES.proxyModel}" WHERE model_id = 'model-garbled'`);
+      await seeded().sql(`DELETE FROM "${TABLES.proxyModel}" WHERE model_id = 'model-garbled'`);
     }
   });
 
@@ -87,25 +79,25 @@ describe.each(testDatabaseKinds())('refusals on %s', (kind) => {
   });
 
   it('a place the rotation does not cover holding values under the salt key: refused, naming each place', async () => {
-    await database.sql(`CREATE TABLE "${SALT_KEY_TABLES.mcpServer}" (server_id TEXT PRIMARY KEY, credentials JSONB, env JSONB)`);
-    await database.sql(`INSERT INTO "${SALT_KEY_TABLES.mcpServer}" (server_id, credentials, env) VALUES ('mcp-1', $1::jsonb, '{"PATH": "/usr/bin"}')`, [
+    await seeded().sql(`CREATE TABLE "${SALT_KEY_TABLES.mcpServer}" (server_id TEXT PRIMARY KEY, credentials JSONB, env JSONB)`);
+    await seeded().sql(`INSERT INTO "${SALT_KEY_TABLES.mcpServer}" (server_id, credentials, env) VALUES ('mcp-1', $1::jsonb, '{"PATH": "/usr/bin"}')`, [
       JSON.stringify({ auth_value: proxyStored(OLD_SALT_KEY, 'sk-azure-secret-0123456789', 'v3:gcm') }),
     ]);
     const callbackSecret = `litellm_enc::${proxyStored(OLD_SALT_KEY, 'sk-azure-secret-0123456789', 'nacl-urlsafe')}`;
-    await database.sql(`INSERT INTO "${TABLES.team}" (team_id, metadata) VALUES ('team-with-callbacks', $1::jsonb)`, [
+    await seeded().sql(`INSERT INTO "${TABLES.team}" (team_id, metadata) VALUES ('team-with-callbacks', $1::jsonb)`, [
       JSON.stringify({ logging: [{ callback_name: 'langfuse', callback_vars: { langfuse_secret_key: callbackSecret, langfuse_host: 'https://cloud.langfuse.com' } }] }),
     ]);
     try {
       const error = await expectRefusal(ROTATE, WITH_NEW_KEY, 'UNCOVERED_LOCATIONS');
       expect(error.locations).toEqual([`${TABLES.team}.metadata`, `${SALT_KEY_TABLES.mcpServer}.credentials`]);
-      const status = JSON.parse((await encryptionCli(database, ['status', '--json'])).stdout);
+      const status = JSON.parse((await encryptionCli(seeded(), ['status', '--json'])).stdout);
       const place = (table: string, column: string) => status.locations.find((location: { table: string; column: string }) => location.table === table && location.column === column);
       expect(place(SALT_KEY_TABLES.mcpServer, 'credentials')).toMatchObject({ covered: false, present: true, rowCount: 1, counts: { v3Gcm: 1 } });
       expect(place(SALT_KEY_TABLES.mcpServer, 'env')).toMatchObject({ present: true, counts: { v3Gcm: 0, clear: 1 } });
       expect(place(TABLES.team, 'metadata')).toMatchObject({ covered: false, present: true, counts: { nacl: 1, clear: 1 } });
     } finally {
-      await database.sql(`DROP TABLE "${SALT_KEY_TABLES.mcpServer}"`);
-      await database.sql(`DELETE FROM "${TABLES.team}" WHERE team_id = 'team-with-callbacks'`);
+      await seeded().sql(`DROP TABLE "${SALT_KEY_TABLES.mcpServer}"`);
+      await seeded().sql(`DELETE FROM "${TABLES.team}" WHERE team_id = 'team-with-callbacks'`);
     }
   });
 
@@ -124,7 +116,7 @@ describe.each(testDatabaseKinds())('refusals on %s', (kind) => {
     expect(error.message).not.toContain(NEW_SALT_KEY);
   });
 
-  it('migrate while the write algorithm is xsalsa20-poly1305 (a proxy needing NaCl shares the database): refused', async () => {
+  it('migrate while the write algorithm is xsalsa20-poly1305 (a proxy needing NaCl shares the seeded()): refused', async () => {
     const error = await expectRefusal(['migrate', '--json'], { LITELLM_ENCRYPTION_ALGORITHM: 'xsalsa20-poly1305' }, 'LEGACY_ALGORITHM');
     expect(error.message).toContain('LITELLM_ENCRYPTION_ALGORITHM is xsalsa20-poly1305');
   });
@@ -135,7 +127,7 @@ describe.each(testDatabaseKinds())('refusals on %s', (kind) => {
   });
 
   it('without --json a refusal goes to stderr, and stdout stays empty', async () => {
-    const run = await encryptionCli(database, ['rotate', '--new-key-env', NEW_KEY_VARIABLE], { [NEW_KEY_VARIABLE]: OLD_SALT_KEY });
+    const run = await encryptionCli(seeded(), ['rotate', '--new-key-env', NEW_KEY_VARIABLE], { [NEW_KEY_VARIABLE]: OLD_SALT_KEY });
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
     expect(run.stderr).toContain('encryption rotate: the new salt key equals the one in LITELLM_SALT_KEY');

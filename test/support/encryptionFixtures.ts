@@ -5,12 +5,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { TABLES } from '../../../src/database/tables';
-import { SALT_KEY_TABLES } from '../../../src/encryption/saltKeyLocations';
-import { PROXY_VECTORS, proxyStored, type VectorFormat } from '../../fixtures/proxy-vectors/proxyVectors';
-import type { TestDatabase } from '../../support/testDatabases';
-import { proxySchemaFixture, type ProxySchemaVersion } from '../../support/proxySchemas';
-import { TEST_MASTER_KEY } from '../../support/testServer';
+import { TABLES } from '../../src/database/tables';
+import { SALT_KEY_TABLES } from '../../src/encryption/saltKeyLocations';
+import { PROXY_VECTORS, proxyStored, type VectorFormat } from '../fixtures/proxy-vectors/proxyVectors';
+import { createTestDatabase, type DatabaseKind, type TestDatabase } from './testDatabases';
+import { proxySchemaFixture, type ProxySchemaVersion } from './proxySchemas';
+import { TEST_MASTER_KEY } from './testServer';
 
 /** The salt key the proxy wrote the database under (vectors.json has its values). */
 export const OLD_SALT_KEY = 'sk-1234';
@@ -257,7 +257,7 @@ export interface CommandRun {
   stderr: string;
 }
 
-export const ENCRYPTION_CLI = path.join(__dirname, '..', '..', '..', 'dist', 'src', 'encryption.js');
+export const ENCRYPTION_CLI = path.join(__dirname, '..', '..', 'dist', 'src', 'encryption.js');
 
 /** The environment of a command-line run over `database`: the proxy's keys, nothing inherited but PATH. */
 export function commandEnvironment(database: TestDatabase, env: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
@@ -309,4 +309,20 @@ export const PRINTED: string[] = [];
 /** What no output may contain: a secret, a ciphertext the seed stored, a salt key or the master key. */
 export function neverPrinted(): string[] {
   return [...SEED_SECRETS, ...seedCiphertexts(), OLD_SALT_KEY, NEW_SALT_KEY, TEST_MASTER_KEY];
+}
+
+/** A seeded proxy database of `version` for the tests of one describe block: created before them, dropped after. */
+export function useSeededProxyDatabase(kind: DatabaseKind, version: ProxySchemaVersion = 'current'): () => TestDatabase {
+  let database: TestDatabase | undefined;
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+    await seedProxyDatabase(database, version);
+  });
+  afterAll(async () => {
+    await database?.drop();
+  });
+  return () => {
+    if (!database) throw new Error('the seeded proxy database is used before beforeAll created it');
+    return database;
+  };
 }
