@@ -117,6 +117,8 @@ export interface ServerForEachFileOptions {
   instances?: number;
   /** See TestDatabaseOptions.ownPglite. */
   ownPglite?: boolean;
+  /** Where the servers log (captureLog), for a test that reads the log. */
+  log?: TestServerLog;
 }
 
 /**
@@ -133,7 +135,7 @@ export function serverForEachFile(
     handle.database = await createTestDatabase(kind, { ownPglite: options.ownPglite });
     await options.beforeStart?.(handle.database);
     const overrides = settings();
-    for (let instance = 0; instance < (options.instances ?? 1); instance += 1) handle.servers.push(await startTestServer(handle.database, overrides));
+    for (let instance = 0; instance < (options.instances ?? 1); instance += 1) handle.servers.push(await startTestServer(handle.database, overrides, options.log));
     handle.server = handle.servers[0];
   });
   afterAll(async () => {

@@ -1,7 +1,6 @@
 // Who is calling: the master key, `sk-` keys found by their hash, roles and teams, and every kind of
 // refused key, through real HTTP.
 import { randomUUID } from 'node:crypto';
-import { Writable } from 'node:stream';
 import { mkdtempSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,12 +10,11 @@ import { hashApiKey } from '../../../src/crypto/hashApiKey';
 import { TABLES } from '../../../src/database/tables';
 import { ApiError } from '../../../src/errors/ApiError';
 import { StartupError } from '../../../src/errors/StartupError';
-import * as loggerModule from '../../../src/server/logger';
 import { createLogger } from '../../../src/server/logger';
 import { REQUEST_LOG_MESSAGE, type RequestLogLine } from '../../../src/server/requestLog';
 import { addModel, createUser, generateKey, keyWithRole, teamWithKeys } from '../../support/fixtures';
 import { testDatabaseKinds } from '../../support/testDatabases';
-import { type GraphqlResponse, postGraphql, serverForEachFile, TEST_MASTER_KEY } from '../../support/testServer';
+import { captureLog, type GraphqlResponse, postGraphql, serverForEachFile, TEST_MASTER_KEY } from '../../support/testServer';
 
 const ME = '{ me { authenticated userId role teamId isTeamAdmin } }';
 /** Any query guarded by @auth. */
@@ -32,23 +30,13 @@ async function postWithHeaders(baseUrl: string, headers: Record<string, string>,
 }
 
 describe.each(testDatabaseKinds())('who is calling, on %s', (kind) => {
-  const logged: string[] = [];
-  beforeAll(() => {
-    // The server built by serverForEachFile logs here: the reason a key was refused is written only to the log.
-    const destination = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        logged.push(chunk.toString('utf8'));
-        done();
-      },
-    });
-    jest.spyOn(loggerModule, 'createLogger').mockReturnValue(loggerModule.createLogger('info', destination));
-  });
-  afterAll(() => jest.restoreAllMocks());
-  const handle = serverForEachFile(kind);
+  // The reason a key was refused is written only to the log.
+  const log = captureLog('info');
+  const handle = serverForEachFile(kind, undefined, { log });
 
   /** The newest request log line: the one of the request just made (tests here run one after the other). */
   function lastRequestLine(): RequestLogLine {
-    const lines = logged.join('').split('\n').filter(Boolean).map((line) => JSON.parse(line) as RequestLogLine & { msg: string });
+    const lines = log.lines() as (RequestLogLine & { msg: string })[];
     return lines.filter((line) => line.msg === REQUEST_LOG_MESSAGE).at(-1)!;
   }
 

@@ -3,15 +3,13 @@
 // a new key; after each, the proxy's own Python libraries decrypt every value under the intended key to the same
 // plaintext. Each changed model and credential gets its audit row. This API then reads the rotated values, and with
 // LITELLM_SALT_KEY_PREVIOUS it also reads what a proxy restarting late still wrote under the old key.
-import { Writable } from 'node:stream';
 import { hashApiKey } from '../../../src/crypto/hashApiKey';
 import { maskSecrets } from '../../../src/crypto/maskSecrets';
 import { TABLES } from '../../../src/database/tables';
-import * as loggerModule from '../../../src/server/logger';
 import { decryptWithProxyLibraries, proxyLibrariesUnavailable } from '../../fixtures/proxy-vectors/proxyLibraries';
 import { proxyStored } from '../../fixtures/proxy-vectors/proxyVectors';
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../../support/testDatabases';
-import { startTestServer, TEST_MASTER_KEY } from '../../support/testServer';
+import { captureLog, startTestServer, TEST_MASTER_KEY } from '../../support/testServer';
 import {
   encryptionCli,
   expectedPlaintexts,
@@ -38,17 +36,7 @@ const ROTATE = ['rotate', '--new-key-env', NEW_KEY_VARIABLE, '--json'];
 const WITH_NEW_KEY = { [NEW_KEY_VARIABLE]: NEW_SALT_KEY };
 
 // The servers these tests start log here, at debug, so that their lines are checked for secrets too.
-const serverLog: string[] = [];
-beforeAll(() => {
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      serverLog.push(chunk.toString('utf8'));
-      done();
-    },
-  });
-  jest.spyOn(loggerModule, 'createLogger').mockReturnValue(loggerModule.createLogger('debug', destination));
-});
-afterAll(() => jest.restoreAllMocks());
+const serverLog = captureLog('debug');
 
 function rewrittenCounts(run: { stdout: string }) {
   const report = JSON.parse(run.stdout);
@@ -185,7 +173,7 @@ describe.each(testDatabaseKinds())('migrate, then rotate, on %s', (kind) => {
   });
 
   it('this API reads the rotated values under the new key', async () => {
-    const server = await startTestServer(database, { saltKey: NEW_SALT_KEY });
+    const server = await startTestServer(database, { saltKey: NEW_SALT_KEY }, serverLog);
     try {
       const response = await server.graphql('query ($id: ID!) { model(id: $id) { litellmParams } }', { id: 'model-nacl' });
       expect(response.errors).toBeUndefined();
@@ -202,7 +190,7 @@ describe.each(testDatabaseKinds())('migrate, then rotate, on %s', (kind) => {
 
     it('this API, given LITELLM_SALT_KEY_PREVIOUS, reads both keys and counts what still needs the old one', async () => {
       await insertModel(database, 'model-written-late', lateParams);
-      const server = await startTestServer(database, { saltKey: NEW_SALT_KEY, previousSaltKey: OLD_SALT_KEY });
+      const server = await startTestServer(database, { saltKey: NEW_SALT_KEY, previousSaltKey: OLD_SALT_KEY }, serverLog);
       try {
         const late = await server.graphql('query ($id: ID!) { model(id: $id) { litellmParams } }', { id: 'model-written-late' });
         expect(late.data!.model.litellmParams).toEqual(maskSecrets({ api_key: 'sk-azure-secret-0123456789', api_base: 'https://example.openai.azure.com' }));
@@ -227,8 +215,8 @@ describe.each(testDatabaseKinds())('migrate, then rotate, on %s', (kind) => {
   });
 
   it('no output of the command line and no log line of the server holds a secret, a ciphertext or a key', () => {
-    const printed = [...PRINTED, ...serverLog].join('\n');
-    expect(serverLog.length).toBeGreaterThan(0);
+    const printed = [...PRINTED, serverLog.text()].join('\n');
+    expect(serverLog.lines().length).toBeGreaterThan(0);
     for (const secret of neverPrinted()) expect(printed).not.toContain(secret);
   });
 });

@@ -6,10 +6,9 @@ import { MAX_REQUEST_BODY_BYTES } from '../../../src/server/readRequestBody';
 import { UNEXPECTED_ERROR_LOG_MESSAGE } from '../../../src/server/formatError';
 import { MODEL_FIELDS } from '../../support/fixtures';
 import { JSON_HEADERS, leakIn, MASTER_KEY_HEADERS, sendRaw, SERVER_FAILURE_CODES, type RawResponse } from '../../support/hostileHttp';
-import { captureServerLog, type CapturedLog } from '../../support/serverLog';
 import { rowCounts } from '../../support/storedRows';
 import { testDatabaseKinds } from '../../support/testDatabases';
-import { errorCodes, serverForEachFile } from '../../support/testServer';
+import { captureLog, errorCodes, serverForEachFile } from '../../support/testServer';
 
 /** Requests that must all be refused, or only read: after them every table holds exactly what it held. */
 const REFUSED_OR_READ_REQUESTS = 3_000;
@@ -534,19 +533,16 @@ async function runBounded<T>(items: T[], concurrency: number, deadline: number, 
 }
 
 describe.each(testDatabaseKinds())('fuzzing the server on %s', (kind) => {
-  let log: CapturedLog;
+  const log = captureLog('info');
   const unhandled: unknown[] = [];
   const onUnhandled = (reason: unknown) => unhandled.push(reason);
 
-  // Before the server starts: it builds its logger then.
   beforeAll(() => {
     process.on('unhandledRejection', onUnhandled);
-    log = captureServerLog();
   });
-  const handle = serverForEachFile(kind);
+  const handle = serverForEachFile(kind, undefined, { log });
   afterAll(() => {
     process.off('unhandledRejection', onUnhandled);
-    jest.restoreAllMocks();
   });
 
   it(`survives ${REFUSED_OR_READ_REQUESTS} refused or read-only requests and ${TRACKED_WRITES} hostile writes (seed printed on failure)`, async () => {

@@ -5,26 +5,20 @@ import { INTERNAL_ERROR_MESSAGE, UNEXPECTED_ERROR_LOG_MESSAGE } from '../../../s
 import { TABLES } from '../../../src/database/tables';
 import { addModel } from '../../support/fixtures';
 import { leakIn, MASTER_KEY_HEADERS, sendRaw } from '../../support/hostileHttp';
-import { captureServerLog, type CapturedLog } from '../../support/serverLog';
-import { serverForEachFile } from '../../support/testServer';
+import { captureLog, serverForEachFile } from '../../support/testServer';
 
 describe.each([
   ['production', true],
   ['development', false],
 ])('an internal error in %s', (_mode, production) => {
-  let log: CapturedLog;
-  // Before the server starts: it builds its logger then.
-  beforeAll(() => {
-    log = captureServerLog();
-  });
-  const handle = serverForEachFile('pglite', () => ({ production }));
+  const log = captureLog('info');
+  const handle = serverForEachFile('pglite', () => ({ production }), { log });
 
   beforeAll(async () => {
     await addModel(handle.server);
     // The table vanishes under the running server: every read of it now fails inside the database.
     await handle.server.sql(`drop table "${TABLES.proxyModel}" cascade`);
   });
-  afterAll(() => jest.restoreAllMocks());
 
   it('is answered generically and logged once with the request id and the real cause', async () => {
     const requestId = `internal-${randomUUID()}`;

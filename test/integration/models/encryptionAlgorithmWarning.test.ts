@@ -1,13 +1,11 @@
 // With no encryption algorithm set, new values are written as v3:gcm, which an older proxy sharing the database
 // cannot read: start-up warns once when the database looks like such a proxy's, and not when the setting is given.
-import { Writable } from 'node:stream';
 import { loadSettings, type Settings } from '../../../src/config/settings';
 import { TABLES } from '../../../src/database/tables';
-import * as loggerModule from '../../../src/server/logger';
 import { proxyStored } from '../../fixtures/proxy-vectors/proxyVectors';
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../../support/testDatabases';
 import { proxySchemaFixture } from '../../support/proxySchemas';
-import { startTestServer, TEST_MASTER_KEY } from '../../support/testServer';
+import { captureLog, startTestServer, TEST_MASTER_KEY } from '../../support/testServer';
 import { writeConfigFile } from '../../support/modelApi';
 
 interface LoggedLine {
@@ -19,17 +17,8 @@ const WARN = 40;
 
 describe.each(testDatabaseKinds())('the start-up warning about an older proxy on %s', (kind) => {
   let database: TestDatabase;
-  const output: string[] = [];
 
   beforeAll(async () => {
-    const destination = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        output.push(chunk.toString('utf8'));
-        done();
-      },
-    });
-    // startTestServer builds its logger with createLogger: hand it one that writes here.
-    jest.spyOn(loggerModule, 'createLogger').mockReturnValue(loggerModule.createLogger('warn', destination));
     database = await createTestDatabase(kind);
     // The tables as an older proxy created them (no `blocked` column), its models holding NaCl values only.
     await database.sql(proxySchemaFixture('older'));
@@ -37,7 +26,6 @@ describe.each(testDatabaseKinds())('the start-up warning about an older proxy on
   });
   afterAll(async () => {
     await database?.drop();
-    jest.restoreAllMocks();
   });
 
   async function insertModel(id: string, litellmParams: Record<string, unknown>) {
@@ -49,14 +37,10 @@ describe.each(testDatabaseKinds())('the start-up warning about an older proxy on
 
   /** The warnings about the algorithm setting logged while a server starts (and stops) with these settings. */
   async function algorithmWarningsAtStart(settings: Partial<Settings> = {}): Promise<string[]> {
-    output.length = 0;
-    const server = await startTestServer(database, settings);
+    const log = captureLog('warn');
+    const server = await startTestServer(database, settings, log);
     await server.stop();
-    return output
-      .join('')
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => JSON.parse(line) as LoggedLine)
+    return (log.lines() as LoggedLine[])
       .filter((line) => line.level === WARN && line.msg.includes('encryption_algorithm'))
       .map((line) => line.msg);
   }

@@ -1,21 +1,15 @@
 // One log line per GraphQL request, read back from the real server's logger: who, what, how long,
 // how it ended, and never the key or anything the client sent as variables.
 import { REQUEST_LOG_MESSAGE, type RequestLogLine } from '../../../src/server/requestLog';
-import { captureServerLog, type CapturedLog } from '../../support/serverLog';
-import { serverForEachFile, TEST_MASTER_KEY } from '../../support/testServer';
+import { captureLog, serverForEachFile, TEST_MASTER_KEY } from '../../support/testServer';
 
 type LoggedLine = RequestLogLine & { msg: string; level: number };
 
 const SECRET_VARIABLE = 'sk-secret-in-variables-9f8e7d';
 
 describe('the request log', () => {
-  let log: CapturedLog;
-  // Before the server starts: it builds its logger then.
-  beforeAll(() => {
-    log = captureServerLog('info');
-  });
-  const handle = serverForEachFile('pglite');
-  afterAll(() => jest.restoreAllMocks());
+  const log = captureLog('info');
+  const handle = serverForEachFile('pglite', undefined, { log });
 
   function requestLines(): LoggedLine[] {
     return (log.lines() as LoggedLine[]).filter((line) => line.msg === REQUEST_LOG_MESSAGE);
