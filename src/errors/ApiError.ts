@@ -33,6 +33,17 @@ export class ApiError extends GraphQLError {
   static conflict(message: string): ApiError {
     return new ApiError('CONFLICT', message);
   }
+
+  /**
+   * A field error for a stored column that is not what it must be (a JSON object): the field reads as null, its
+   * content is never shown, and changes to the row are refused until it is repaired.
+   */
+  static unreadableStoredValue(column: string, modelId: string): ApiError {
+    return new ApiError(
+      'UNREADABLE_STORED_VALUE',
+      `The stored ${column} of model ${JSON.stringify(modelId)} is not a JSON object, so it is not shown. It needs repair in the database.`,
+    );
+  }
 }
 
 export function isApiError(error: unknown): error is ApiError {

@@ -1,7 +1,7 @@
 // Every `extensions.code` this API answers with, in one place.
 
 /** Errors a resolver raises on purpose (ApiError), each with its meaning to a client. */
-export const API_ERROR_CODES = ['UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'BAD_USER_INPUT', 'CONFLICT'] as const;
+export const API_ERROR_CODES = ['UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'BAD_USER_INPUT', 'CONFLICT', 'UNREADABLE_STORED_VALUE'] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 
 /** The request itself is malformed (body not JSON, too large, a subscription over HTTP). */

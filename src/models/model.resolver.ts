@@ -1,4 +1,5 @@
 // GraphQL for model deployments: translates to ModelService calls and back.
+import { ApiError } from '../errors/ApiError';
 import DataLoader from 'dataloader';
 import { GraphQLJSON } from 'graphql-scalars';
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
@@ -110,7 +111,7 @@ export class ModelResolver {
   @FieldResolver(() => GraphQLJSON, { nullable: true, description: 'Decrypted, with every secret masked.' })
   @Auth({ rule: AuthRule.TEAM_MEMBER })
   litellmParams(@Root() model: ModelNode, @Ctx() { services }: ApiContext): unknown {
-    if (model.storedLitellmParams === UNDECODABLE) return null;
+    if (model.storedLitellmParams === UNDECODABLE) throw ApiError.unreadableStoredValue('litellm_params', model.id);
     return presentLitellmParams(model.storedLitellmParams, services.presentedValues, model.source === ModelSource.DB);
   }
 
@@ -125,7 +126,8 @@ export class ModelResolver {
 
   @FieldResolver(() => GraphQLJSON, { nullable: true })
   modelInfo(@Root() model: ModelNode): unknown {
-    return model.storedModelInfo === UNDECODABLE ? null : maskSecrets(model.storedModelInfo);
+    if (model.storedModelInfo === UNDECODABLE) throw ApiError.unreadableStoredValue('model_info', model.id);
+    return maskSecrets(model.storedModelInfo);
   }
 
   @FieldResolver(() => TeamNode, { nullable: true })
