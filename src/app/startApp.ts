@@ -26,6 +26,7 @@ import { RequestLoaders } from '../graphql/requestLoaders';
 import { createHttpServer } from '../server/createHttpServer';
 import { createErrorFormatter } from '../server/formatError';
 import { createInputGuardPlugin } from '../server/inputGuard';
+import { jitGateway } from '../server/jitExecutor';
 import type { Logger } from '../server/logger';
 import { queryLimits } from '../server/queryLimits';
 import { createRequestLogPlugin } from '../server/requestLog';
@@ -188,7 +189,8 @@ async function serve(
   });
   const limits = queryLimits();
   apollo = new ApolloServer<ApiContext>({
-    schema: buildApiSchema(),
+    // Operations run compiled by graphql-jit (server/jitExecutor.ts), over the same schema and resolvers.
+    gateway: jitGateway(buildApiSchema()),
     formatError: createErrorFormatter(logger, !settings.production),
     includeStacktraceInErrorResponses: false,
     introspection: !settings.production,
