@@ -168,7 +168,7 @@ async function serve(
         return Array.isArray(value) ? value[0] : value;
       };
       // No fork per request: reads go through the repositories' SELECTs, and every change runs in
-      // em.transactional, which forks its own unit of work (bench/RESULTS.md measured the difference).
+      // em.transactional, which forks its own unit of work.
       const { em } = orm;
       const principal = await resolvePrincipal(extractApiKey(header), services.masterKeyHash, new KeyRepository(em));
       const context: ApiContext = {

@@ -4,7 +4,22 @@
 // gateway that never changes. Everything before execution stays Apollo's: parsing, validation and the query limits,
 // the plugins (request log, input guard), formatError. The schema's own resolvers run, @auth checks included.
 import type { GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface } from '@apollo/server-gateway-interface';
-import { BREAK, execute, GraphQLError, Kind, visit, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import {
+  BREAK,
+  execute,
+  getNullableType,
+  getVariableValues,
+  GraphQLError,
+  isScalarType,
+  Kind,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
+  type DocumentNode,
+  type ExecutionResult,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 
 /**
@@ -28,19 +43,29 @@ export function jitGateway(schema: GraphQLSchema): GatewayInterface {
   };
 }
 
-export function createJitExecutor(schema: GraphQLSchema, cacheSize = COMPILED_QUERY_CACHE_SIZE): GatewayExecutor {
+function createJitExecutor(schema: GraphQLSchema, cacheSize = COMPILED_QUERY_CACHE_SIZE): GatewayExecutor {
   const compiled = new CompiledQueries(schema, cacheSize);
   return async (requestContext: GatewayGraphQLRequestContext) => {
     const { document, request, context, operation } = requestContext;
+    const variables = request.variables ?? {};
     // No operation: the name asked for is not in the document; graphql-js answers that error.
-    const query = operation ? compiled.get(document, request.operationName) : null;
-    if (!query) return executeWithGraphqlJs(schema, requestContext);
-    const result = await query.query(undefined, context, request.variables ?? {});
-    // No data at all: the variables did not coerce, and nothing ran. graphql-js words those errors as Apollo
-    // expects (BAD_USER_INPUT, HTTP 400, the value left out of the message by formatError), so it answers them.
+    const query = operation ? compiled.get(document, request.operationName, variables) : null;
+    if (!query || !coerceAsGraphqlJs(schema, operation!, variables)) return executeWithGraphqlJs(schema, requestContext);
+    const result = await query.query(undefined, context, variables);
+    // No data at all: the variables did not coerce and nothing ran (graphql-js refused them above already).
     if (!('data' in result)) return executeWithGraphqlJs(schema, requestContext);
     return result.errors ? { ...result, errors: result.errors.map(asGraphqlJsError) } : result;
   };
+}
+
+/**
+ * graphql-jit coerces the variables it is given as graphql-js does, but accepts some that graphql-js refuses (a list
+ * where an input object is expected). graphql-js decides which are accepted; refused ones it answers itself, worded
+ * as Apollo expects (BAD_USER_INPUT, HTTP 400, the value left out of the message by formatError).
+ */
+function coerceAsGraphqlJs(schema: GraphQLSchema, operation: OperationDefinitionNode, variables: Record<string, unknown>): boolean {
+  const definitions = operation.variableDefinitions;
+  return !definitions?.length || !getVariableValues(schema, definitions, variables, { maxErrors: 1 }).errors;
 }
 
 /** What graphql-js answers: for what graphql-jit cannot compile, and for variables it refuses. */
@@ -64,62 +89,91 @@ function asGraphqlJsError(error: GraphQLError): GraphQLError {
   return error.locations ? Object.assign(rebuilt, { locations: error.locations }) : rebuilt;
 }
 
+/** What one document needs for graphql-jit to answer it as graphql-js would, and its compiled operations. */
+interface DocumentEntry {
+  literals: LiteralVariables;
+  operations: Map<string | undefined, CompiledQuery | null>;
+}
+
 /**
  * Keyed by the parsed document: Apollo keeps each one it parsed and validated and hands the same object to every
  * request with the same query text, so a compiled query is found without hashing or printing anything.
  */
 class CompiledQueries {
-  private readonly byDocument = new Map<DocumentNode, Map<string | undefined, CompiledQuery | null>>();
+  private readonly byDocument = new Map<DocumentNode, DocumentEntry>();
 
   constructor(
     private readonly schema: GraphQLSchema,
     private readonly size: number,
   ) {}
 
-  /** The compiled operation (one the document has), or null when graphql-jit cannot compile it (graphql-js then answers). */
-  get(document: DocumentNode, operationName: string | undefined): CompiledQuery | null {
-    let operations = this.byDocument.get(document);
-    if (operations) {
+  /** The compiled operation (one the document has), or null where graphql-js is to answer these variables. */
+  get(document: DocumentNode, operationName: string | undefined, variables: Record<string, unknown>): CompiledQuery | null {
+    let entry = this.byDocument.get(document);
+    if (entry) {
       // Most recently used last: Map keeps insertion order.
       this.byDocument.delete(document);
-      this.byDocument.set(document, operations);
-      const known = operations.get(operationName);
-      if (known !== undefined) return known;
+      this.byDocument.set(document, entry);
     } else {
       if (this.byDocument.size >= this.size) this.byDocument.delete(this.byDocument.keys().next().value!);
-      this.byDocument.set(document, (operations = new Map()));
+      entry = { literals: literalVariables(this.schema, document), operations: new Map() };
+      this.byDocument.set(document, entry);
     }
-    const compiled = hasVariableInsideLiteral(document) ? undefined : compileQuery(this.schema, document, operationName);
-    const query = compiled && isCompiledQuery(compiled) ? compiled : null;
-    operations.set(operationName, query);
+    const { literals, operations } = entry;
+    if (literals.insideScalar) return null;
+    for (const name of literals.names) if (variables[name] === undefined) return null;
+    let query = operations.get(operationName);
+    if (query === undefined) {
+      const compiled = compileQuery(this.schema, document, operationName);
+      query = isCompiledQuery(compiled) ? compiled : null;
+      operations.set(operationName, query);
+    }
     return query;
   }
 }
 
-/**
- * A variable inside an object or list literal (`patch: { modelName: $name }`, `litellmParams: { rpm: $rpm }`):
- * graphql-jit passes an omitted one as null where graphql-js leaves the key out (in a patch, null removes the key),
- * and inside a JSON literal it drops the variable's value. Such documents run on graphql-js.
- */
-function hasVariableInsideLiteral(document: DocumentNode): boolean {
-  let depth = 0;
-  let found = false;
-  const nested = {
+/** Variables written inside object or list literals, e.g. `filter: { objectId: $id }`. */
+interface LiteralVariables {
+  /** Inside the literal of a scalar (`litellmParams: { rpm: $rpm }` for JSON): graphql-jit drops their values. */
+  insideScalar: boolean;
+  /**
+   * Inside input object or list literals: graphql-jit reads them as graphql-js does when they are given, but passes an
+   * omitted one as null where graphql-js leaves the key out (and in a patch, null removes the key).
+   */
+  names: ReadonlySet<string>;
+}
+
+/** Where graphql-jit would read a document's variables differently from graphql-js (see LiteralVariables). */
+function literalVariables(schema: GraphQLSchema, document: DocumentNode): LiteralVariables {
+  const typeInfo = new TypeInfo(schema);
+  const names = new Set<string>();
+  let insideScalar = false;
+  // One entry per enclosing literal: whether it is (inside) a scalar's value.
+  const literals: boolean[] = [];
+  const literal = {
     enter() {
-      depth += 1;
+      const type = typeInfo.getInputType();
+      literals.push(literals.at(-1) === true || !type || isScalarType(getNullableType(type)));
     },
     leave() {
-      depth -= 1;
+      literals.pop();
     },
   };
-  visit(document, {
-    [Kind.OBJECT]: nested,
-    [Kind.LIST]: nested,
-    [Kind.VARIABLE]() {
-      if (depth === 0) return undefined;
-      found = true;
-      return BREAK;
-    },
-  });
-  return found;
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      [Kind.OBJECT]: literal,
+      [Kind.LIST]: literal,
+      [Kind.VARIABLE](node) {
+        if (literals.length === 0) return undefined;
+        if (literals.at(-1)) {
+          insideScalar = true;
+          return BREAK;
+        }
+        names.add(node.name.value);
+        return undefined;
+      },
+    }),
+  );
+  return { insideScalar, names };
 }

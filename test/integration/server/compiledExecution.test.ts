@@ -83,6 +83,17 @@ describe.each(testDatabaseKinds())('compiled execution on %s', (kind) => {
     }
   });
 
+  it('refuses what graphql-js refuses in a variable, where graphql-jit alone would accept it: a list for an input object', async () => {
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      const { status, json } = await post({
+        query: 'mutation ($id: ID!, $patch: PatchModelInput!) { patchModel(id: $id, patch: $patch) { id } }',
+        variables: { id: modelId, patch: [] },
+      });
+      expect(status).toBe(400);
+      expect(errorCodes({ json: json as never })).toEqual(['BAD_USER_INPUT']);
+    }
+  });
+
   it('runs the operation operationName picks from a document of several, and refuses a name the document does not have', async () => {
     const document = 'query Mine { me { role } } query Count { models { totalCount } }';
     expect((await post({ query: document, operationName: 'Mine' })).json).toEqual({ data: { me: { role: 'PROXY_ADMIN' } } });
