@@ -77,6 +77,8 @@ export interface SeedModel {
   model_name: string;
   litellm_params: Record<string, unknown>;
   model_info: Record<string, unknown>;
+  /** The current proxy's column (NOT NULL, default false): json_populate_recordset would leave it null. */
+  blocked: boolean;
   created_at: Date;
   updated_at: Date;
   created_by: string;
@@ -125,6 +127,7 @@ export function buildSeed(saltKey: string, encrypt: SeedEncryption = SEED_ENCRYP
       model_name: `model_name_${team.teamId}_${randomUUID()}`,
       litellm_params: encryptStrings(plaintext),
       model_info: { id: modelId, db_model: true, team_id: team.teamId, team_public_model_name: `${plaintext.model}-${index}`, mode: 'chat', access_groups: [] },
+      blocked: false,
       created_at: createdAt,
       updated_at: createdAt,
       created_by: SEED_ACTOR,

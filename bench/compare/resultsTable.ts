@@ -82,6 +82,9 @@ function formatMs(ms: number): string {
 /** A 1-minute load average above this, per CPU, before the run means other work was competing for the CPUs. */
 export const BUSY_LOAD_PER_CPU = 0.5;
 
+/** RESULTS.md from this heading on is written by hand (findings, earlier runs, why the code is as it is): kept by every run. */
+export const KEPT_SECTION_HEADING = '## Findings and history';
+
 export function writeResultsFile(file: string, table: string, conditions: RunConditions): void {
   const memoryGiB = (os.totalmem() / 2 ** 30).toFixed(1);
   const load = (averages: number[]) => averages.map((average) => average.toFixed(2)).join(' ');
@@ -106,7 +109,18 @@ ${table}
 - Data: ${conditions.seed}
 ${conditions.contestants.map((line) => `- ${line}`).join('\n')}
 `;
-  writeFileSync(file, text);
+  writeFileSync(file, `${text}${keptSection(file)}`);
+}
+
+function keptSection(file: string): string {
+  let previous: string;
+  try {
+    previous = readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+  const start = previous.indexOf(`\n${KEPT_SECTION_HEADING}\n`);
+  return start < 0 ? '' : previous.slice(start);
 }
 
 function cpuModel(): string {

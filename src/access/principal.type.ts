@@ -2,7 +2,7 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 import { UserRole } from './UserRole';
 
-@ObjectType('Principal', { description: 'The caller, as resolved from its API key.' })
+@ObjectType('Principal', { description: 'The caller, as resolved from its API key.', simpleResolvers: true })
 export class PrincipalType {
   @Field({ description: 'False when no valid key was sent.' })
   authenticated!: boolean;

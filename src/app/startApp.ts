@@ -26,6 +26,7 @@ import { RequestLoaders } from '../graphql/requestLoaders';
 import { createHttpServer } from '../server/createHttpServer';
 import { createErrorFormatter } from '../server/formatError';
 import { createInputGuardPlugin } from '../server/inputGuard';
+import { jitGateway } from '../server/jitExecutor';
 import type { Logger } from '../server/logger';
 import { queryLimits } from '../server/queryLimits';
 import { createRequestLogPlugin } from '../server/requestLog';
@@ -167,7 +168,7 @@ async function serve(
         return Array.isArray(value) ? value[0] : value;
       };
       // No fork per request: reads go through the repositories' SELECTs, and every change runs in
-      // em.transactional, which forks its own unit of work (bench/RESULTS.md measured the difference).
+      // em.transactional, which forks its own unit of work.
       const { em } = orm;
       const principal = await resolvePrincipal(extractApiKey(header), services.masterKeyHash, new KeyRepository(em));
       const context: ApiContext = {
@@ -188,7 +189,8 @@ async function serve(
   });
   const limits = queryLimits();
   apollo = new ApolloServer<ApiContext>({
-    schema: buildApiSchema(),
+    // Operations run compiled by graphql-jit (server/jitExecutor.ts), over the same schema and resolvers.
+    gateway: jitGateway(buildApiSchema()),
     formatError: createErrorFormatter(logger, !settings.production),
     includeStacktraceInErrorResponses: false,
     introspection: !settings.production,

@@ -23,7 +23,7 @@ registerEnumType(AuditAction, {
 export const KNOWN_AUDIT_ACTIONS: readonly string[] = Object.values(AuditAction).filter((action) => action !== AuditAction.OTHER);
 const KNOWN_ACTIONS: ReadonlySet<string> = new Set(KNOWN_AUDIT_ACTIONS);
 
-@ObjectType('AuditLog', { description: 'One change to one row, written in the same transaction as the change.' })
+@ObjectType('AuditLog', { description: 'One change to one row, written in the same transaction as the change.', simpleResolvers: true })
 export class AuditLogNode {
   @Field(() => ID)
   id!: string;

@@ -1,5 +1,5 @@
-// Random nonces drawn from the operating system's CSPRNG in blocks. One randomFillSync call per nonce
-// (about 2.6 µs) cost half as much as an AES-GCM encryption itself; from a block it is a copy.
+// Random nonces drawn from the operating system's CSPRNG in blocks: a randomFillSync call per nonce costs a good part
+// of an AES-GCM encryption itself; from a block it is a copy (bench/RESULTS.md, "Findings and history").
 import { randomFillSync } from 'node:crypto';
 
 /** Bytes drawn from the CSPRNG at a time: 256 AES-GCM nonces, or 128 NaCl ones. */

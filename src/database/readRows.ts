@@ -1,6 +1,6 @@
 // Runs a repository's hand-written SELECT on a connection of the ORM's own driver, with its values bound by
 // PostgreSQL: em.execute would first inline every value into the SQL text and run it through knex's query runner,
-// which cost more CPU than the rest of reading a model by id (bench/RESULTS.md). Inside a transaction the statement
+// which costs more CPU than the rest of reading a model by id. Inside a transaction the statement
 // runs on that transaction's connection (a read must see its writes, and PGlite's one connection is held by it).
 // Errors are converted by the driver as em.execute converts them; the statement goes to MikroORM's query log
 // (`debug`), as em.execute's would.

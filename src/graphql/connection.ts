@@ -6,7 +6,7 @@ import { ApiError } from '../errors/ApiError';
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class PageInfo {
   @Field()
   hasNextPage!: boolean;
@@ -24,7 +24,7 @@ export interface Connection<Node> {
 
 /** The connection type of `nodeType`, and the resolver of its `totalCount` (list it with the schema's resolvers). */
 export function ConnectionType<Node extends object>(nodeType: ClassType<Node>, name: string) {
-  @ObjectType(`${name}Edge`)
+  @ObjectType(`${name}Edge`, { simpleResolvers: true })
   class Edge {
     @Field()
     cursor!: string;
@@ -33,7 +33,7 @@ export function ConnectionType<Node extends object>(nodeType: ClassType<Node>, n
     node!: Node;
   }
 
-  @ObjectType(`${name}Connection`)
+  @ObjectType(`${name}Connection`, { simpleResolvers: true })
   class ConnectionClass {
     @Field(() => [Edge])
     edges!: Edge[];

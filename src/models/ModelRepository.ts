@@ -1,6 +1,6 @@
-// All of the model aggregate's SQL. Reads are plain SELECTs returning StoredModel rows (a page of 100 models through
-// the ORM's entity factory cost several times as much, bench/RESULTS.md); changes lock and load the entity through
-// the ORM, whose unit of work writes the audit trail.
+// All of the model aggregate's SQL. Reads are plain SELECTs returning StoredModel rows (the ORM's entity factory costs
+// several times as much per row); changes lock and load the entity through the ORM, whose unit of work writes the
+// audit trail.
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { scopeCondition, type TeamScope } from '../access/TeamScope';

@@ -14,7 +14,9 @@ export enum ModelSource {
 }
 registerEnumType(ModelSource, { name: 'ModelSource', description: 'Where a model is defined: the database (editable) or the config file (read-only).' });
 
-@ObjectType('Model', { description: 'A model deployment. litellmParams come back decrypted with every secret masked.' })
+// simpleResolvers: a plain data field is read by graphql's default resolver, which graphql-jit inlines, instead of a
+// type-graphql wrapper called per field and row (no middleware is used). Field resolvers and @auth checks are kept.
+@ObjectType('Model', { description: 'A model deployment. litellmParams come back decrypted with every secret masked.', simpleResolvers: true })
 export class ModelNode implements TeamOwned {
   @Field(() => ID)
   id!: string;
@@ -56,7 +58,7 @@ export class ModelNode implements TeamOwned {
   storedModelInfo!: JsonObject | typeof UNDECODABLE;
 }
 
-@ObjectType('DeleteModelPayload')
+@ObjectType('DeleteModelPayload', { simpleResolvers: true })
 export class DeleteModelPayload {
   @Field(() => ID)
   id!: string;

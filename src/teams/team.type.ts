@@ -7,7 +7,7 @@ export enum TeamMemberRole {
 }
 registerEnumType(TeamMemberRole, { name: 'TeamMemberRole' });
 
-@ObjectType('TeamMember')
+@ObjectType('TeamMember', { simpleResolvers: true })
 export class TeamMemberNode {
   @Field(() => ID, { nullable: true })
   userId?: string | null;
@@ -19,7 +19,7 @@ export class TeamMemberNode {
   role!: TeamMemberRole;
 }
 
-@ObjectType('Team')
+@ObjectType('Team', { simpleResolvers: true })
 export class TeamNode {
   @Field(() => ID)
   id!: string;

@@ -15,7 +15,7 @@ export const POSTGRES_SETTINGS: readonly string[] = ['-c', 'shared_memory_type=s
 /**
  * V8 flags that keep WebAssembly on V8's baseline compiler (Liftoff), never tiering it up to TurboFan. On a
  * small database, tiering up kept some 55 MiB more resident after start (compiler memory the allocator holds
- * on to) and cost CPU while starting and creating it, for no request latency measurable here (bench:models).
+ * on to) and cost CPU while starting and creating it, for no measurable gain in request latency.
  */
 export const BASELINE_COMPILER_FLAGS: readonly string[] = ['--no-wasm-tier-up', '--no-wasm-dynamic-tiering'];
 

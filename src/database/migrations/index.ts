@@ -10,4 +10,6 @@ export const MIGRATIONS: MigrationObject[] = [
   // records which proxy tables are ours, brings those to the current shape, and renames our indexes to our prefix.
   { name: 'Migration20261201000000_CurrentProxyShape', class: ReconcileProxyTables },
   { name: 'Migration20261201000100_SqlFunctions', class: CreateSqlFunctions },
+  // Adds the index behind the models' page order (OWN_INDEXES), over the proxy's tables as over our own.
+  { name: 'Migration20261201000200_ModelPageIndex', class: ReconcileProxyTables },
 ];

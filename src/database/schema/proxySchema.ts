@@ -152,12 +152,15 @@ export const OWNED_TABLES_SQL = `CREATE TABLE IF NOT EXISTS "${OWN_TABLES.ownedP
 )`;
 
 /**
- * Our indexes on the proxy's tables (the proxy ships none on its audit log), named with our own prefix so a later
- * proxy migration can never collide with them. A proxy upgrade does not mind an extra index; it would mind a column.
+ * Our indexes on the proxy's tables (the proxy ships none on its audit log, and none in the models' page order), named
+ * with our own prefix so a later proxy migration can never collide with them. A proxy upgrade does not mind an extra
+ * index; it would mind a column. Each serves one of our keyset pages: the audit trail of one object and of everything
+ * (newest first), and `models` by (created_at, model_id).
  */
 export const OWN_INDEXES: { table: string; name: string; columns: string[] }[] = [
   { table: TABLES.auditLog, name: 'model_admin_graphql_audit_log_object_idx', columns: ['object_id', 'updated_at', 'id'] },
   { table: TABLES.auditLog, name: 'model_admin_graphql_audit_log_time_idx', columns: ['updated_at', 'id'] },
+  { table: TABLES.proxyModel, name: 'model_admin_graphql_proxy_model_page_idx', columns: ['created_at', 'model_id'] },
 ];
 
 /** The names the first release gave the same indexes. */

@@ -1,7 +1,6 @@
 // graphql-scalars' DateTime, answering with the ISO 8601 string itself instead of a Date. The wire format is
 // the same (JSON.stringify writes a Date as its toISOString), but a Date left in the result is converted
-// through its toJSON while the response is stringified: on a page of 100 models that was most of the cost
-// of writing the response (see bench/compare).
+// through its toJSON while the response is stringified, for every date of every row.
 import { GraphQLScalarType } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { isoTimestamp } from '../../database/utcTimestamps';

@@ -159,10 +159,16 @@ describe.each(testDatabaseKinds())('migrations on %s', (kind) => {
       expect(after.indexes).toEqual(expect.arrayContaining(before.indexes));
     });
 
-    it('adds only its own indexes on LiteLLM_AuditLog, led by object_id and by updated_at', async () => {
+    it('adds only its own indexes, under its own prefix: two on LiteLLM_AuditLog, one in the models’ page order', async () => {
       const added = after.indexes.filter((index) => !before.indexes.some((existing) => existing.indexname === index.indexname));
-      expect(added.map((index) => index.table_name)).toEqual(added.map(() => 'LiteLLM_AuditLog'));
+      expect(added.map((index) => `${index.table_name}.${index.indexname}`).sort()).toEqual([
+        'LiteLLM_AuditLog.model_admin_graphql_audit_log_object_idx',
+        'LiteLLM_AuditLog.model_admin_graphql_audit_log_time_idx',
+        'LiteLLM_ProxyModelTable.model_admin_graphql_proxy_model_page_idx',
+      ]);
       expect(await leadingIndexColumns(serverSql, 'LiteLLM_AuditLog')).toEqual(expect.arrayContaining(['object_id', 'updated_at']));
+      const pageIndex = added.find((index) => index.indexname === 'model_admin_graphql_proxy_model_page_idx');
+      expect(pageIndex?.indexdef).toMatch(/USING btree \(created_at, model_id\)$/);
     });
 
     it('reads the proxy rows through the ORM: a JSON-string litellm_params as an object, members_with_roles as a list', async () => {

@@ -1,4 +1,5 @@
-// Per-request DataLoaders keep reads N+1-free: the SQL statements a page costs do not grow with its size.
+// Per-request DataLoaders keep reads N+1-free: the SQL statements a page costs do not grow with its size, and a
+// total is counted only when a client selects totalCount.
 // Statements are counted at the `pg` driver, which MikroORM uses for PostgreSQL and PGlite alike: the
 // hook lives in this test only, so the server has no code path for it.
 import { Client } from 'pg';
@@ -8,22 +9,25 @@ import { serverForEachFile } from '../../support/testServer';
 
 const TEAM_COUNT = 3;
 const MODELS_PER_TEAM = 40;
-const PAGE_SIZES = [10, 100] as const;
+const PAGE_SIZES = [10, 50, 100] as const;
 
 const MODELS_PAGE = `query ModelsPage($first: Int!) {
   models(first: $first) { edges { node { id team { id } auditLogs(first: 3) { id } } } }
+}`;
+const COUNTED_MODELS_PAGE = `query CountedModelsPage($first: Int!) {
+  models(first: $first) { totalCount edges { node { id } } }
 }`;
 const AUDIT_PAGE = `query AuditPage($first: Int!) {
   auditLogs(first: $first) { edges { node { id model { modelName } } } }
 }`;
 
-/** Counts the statements every `pg` client in this process sends while `run` runs. */
-async function countStatements(run: () => Promise<void>): Promise<number> {
+/** The statements every `pg` client in this process sends while `run` runs (their text, or '' for a query object). */
+async function statementsSent(run: () => Promise<void>): Promise<string[]> {
   const prototype = Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
   const query = prototype.query;
-  let statements = 0;
+  const statements: string[] = [];
   prototype.query = function countedQuery(this: Client, ...args: unknown[]) {
-    statements += 1;
+    statements.push(typeof args[0] === 'string' ? args[0] : '');
     return query.apply(this, args);
   };
   try {
@@ -33,6 +37,12 @@ async function countStatements(run: () => Promise<void>): Promise<number> {
   }
   return statements;
 }
+
+async function countStatements(run: () => Promise<void>): Promise<number> {
+  return (await statementsSent(run)).length;
+}
+
+const COUNT_STATEMENT = /\bcount\(\*\)/i;
 
 describe.each(testDatabaseKinds())('SQL statements per request on %s', (kind) => {
   const handle = serverForEachFile(kind);
@@ -56,39 +66,46 @@ describe.each(testDatabaseKinds())('SQL statements per request on %s', (kind) =>
     console.info(`SQL statements per request on ${kind}:\n${counts.join('\n')}`);
   });
 
-  /** The statements one request costs, after a first identical request has warmed up the connection. */
-  async function statementsFor(query: string, first: number, edgesOf: (data: any) => unknown[]): Promise<number> {
+  /** The statements one request sends, after a first identical request has warmed up the connection. */
+  async function statementsFor(query: string, first: number, edgesOf: (data: any) => unknown[]): Promise<string[]> {
     const ask = async () => {
       const response = await handle.server.graphql(query, { first });
       expect(response.errors).toBeUndefined();
       expect(edgesOf(response.data)).toHaveLength(first);
     };
     await ask();
-    return countStatements(ask);
+    return statementsSent(ask);
   }
 
-  it('models(first: N) with each model’s team and 3 newest audit entries costs the same few statements for N = 10 and 100', async () => {
-    const perPageSize: number[] = [];
-    for (const first of PAGE_SIZES) {
-      perPageSize.push(await statementsFor(MODELS_PAGE, first, (data) => data.models.edges));
-    }
-    counts.push(`  models(first: 10 | 100) { team auditLogs(first: 3) }: ${perPageSize.join(' | ')}`);
-    expect(perPageSize[0]).toBeGreaterThan(0);
-    expect(perPageSize[1]).toBe(perPageSize[0]);
-    // count + page, Model.team, Model.auditLogs: one each.
-    expect(perPageSize[0]).toBeLessThanOrEqual(4);
+  /** The statements of `query` for each page size: the same number for every size. */
+  async function constantAsPagesGrow(label: string, query: string, edgesOf: (data: any) => unknown[]): Promise<string[][]> {
+    const perPageSize: string[][] = [];
+    for (const first of PAGE_SIZES) perPageSize.push(await statementsFor(query, first, edgesOf));
+    counts.push(`  ${label} for first: ${PAGE_SIZES.join(' | ')}: ${perPageSize.map((statements) => statements.length).join(' | ')}`);
+    expect(perPageSize[0].length).toBeGreaterThan(0);
+    for (const statements of perPageSize) expect(statements.length).toBe(perPageSize[0].length);
+    return perPageSize;
+  }
+
+  it('models(first: N) with each model’s team and 3 newest audit entries costs the same few statements for N = 10, 50 and 100, and counts nothing', async () => {
+    const [statements] = await constantAsPagesGrow('models { team auditLogs(first: 3) }', MODELS_PAGE, (data) => data.models.edges);
+    // The page, Model.team, Model.auditLogs: one each. No totalCount selected: no count.
+    expect(statements.length).toBeLessThanOrEqual(3);
+    expect(statements.filter((text) => COUNT_STATEMENT.test(text))).toEqual([]);
   });
 
-  it('auditLogs(first: N) with each entry’s model costs the same few statements for N = 10 and 100', async () => {
-    const perPageSize: number[] = [];
-    for (const first of PAGE_SIZES) {
-      perPageSize.push(await statementsFor(AUDIT_PAGE, first, (data) => data.auditLogs.edges));
+  it('models(first: N) { totalCount } counts once, whatever N', async () => {
+    for (const statements of await constantAsPagesGrow('models { totalCount }', COUNTED_MODELS_PAGE, (data) => data.models.edges)) {
+      expect(statements.filter((text) => COUNT_STATEMENT.test(text))).toHaveLength(1);
+      expect(statements.length).toBeLessThanOrEqual(2);
     }
-    counts.push(`  auditLogs(first: 10 | 100) { model }: ${perPageSize.join(' | ')}`);
-    expect(perPageSize[0]).toBeGreaterThan(0);
-    expect(perPageSize[1]).toBe(perPageSize[0]);
-    // count (when asked for) + page, AuditLog.model: one each.
-    expect(perPageSize[0]).toBeLessThanOrEqual(3);
+  });
+
+  it('auditLogs(first: N) with each entry’s model costs the same few statements for N = 10, 50 and 100, and counts nothing', async () => {
+    const [statements] = await constantAsPagesGrow('auditLogs { model }', AUDIT_PAGE, (data) => data.auditLogs.edges);
+    // The page, AuditLog.model: one each.
+    expect(statements.length).toBeLessThanOrEqual(2);
+    expect(statements.filter((text) => COUNT_STATEMENT.test(text))).toEqual([]);
   });
 
   it('finds the caller of an sk- key (the key, its user and its team) with one statement', async () => {

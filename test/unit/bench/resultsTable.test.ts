@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BUSY_LOAD_PER_CPU, resultsTable, writeResultsFile, type BenchResults, type CaseResult, type RunConditions } from '../../../bench/compare/resultsTable';
+import { BUSY_LOAD_PER_CPU, KEPT_SECTION_HEADING, resultsTable, writeResultsFile, type BenchResults, type CaseResult, type RunConditions } from '../../../bench/compare/resultsTable';
 
 const result = (requestsPerSecond: number, cpuMsPerRequest = 1, failures = 0): CaseResult => ({ requestsPerSecond, p50Ms: 2, p99Ms: 12.4, failures, cpuMsPerRequest });
 
@@ -99,6 +99,16 @@ describe('writeResultsFile', () => {
     expect(text).toContain('- Data: 1000 models');
     expect(text).toContain('- ours: the server\n- ceiling: node:http + pg\n');
     expect(text).not.toContain('busy machine');
+  });
+
+  it('keeps the hand-written section of the previous file, from its heading on, below the new table', () => {
+    const file = path.join(directory, 'RESULTS.md');
+    writeFileSync(file, `# old\n\n| old table |\n\n${KEPT_SECTION_HEADING}\n\nWhere (b) spends its time.\n`);
+    writeResultsFile(file, '| new table |', conditions(0.1));
+    const text = readFileSync(file, 'utf8');
+    expect(text).not.toContain('| old table |');
+    expect(text.indexOf('| new table |')).toBeLessThan(text.indexOf(KEPT_SECTION_HEADING));
+    expect(text.endsWith(`\n${KEPT_SECTION_HEADING}\n\nWhere (b) spends its time.\n`)).toBe(true);
   });
 
   it('says it was taken on a busy machine when the load before the run was above half a process per CPU', () => {

@@ -52,6 +52,13 @@ describe('the proxy tables migration plan', () => {
     for (const sql of indexes) expect(sql).toMatch(/^CREATE INDEX IF NOT EXISTS "model_admin_graphql_/);
   });
 
+  it("creates the index behind the models' page order on the proxy's own model table, as on one of ours", () => {
+    const pageIndex = `CREATE INDEX IF NOT EXISTS "model_admin_graphql_proxy_model_page_idx" ON "${TABLES.proxyModel}"("created_at", "model_id")`;
+    for (const database of [proxyDatabase(), proxyDatabase({ owned: CORE_PROXY_TABLES.map((table) => table.name) }), proxyDatabase({ tables: [] })]) {
+      expect(proxyTablesPlan(database)).toContain(pageIndex);
+    }
+  });
+
   it('creates every table in the current shape on an empty database, and records them as its own', () => {
     const plan = proxyTablesPlan(proxyDatabase({ tables: [] }));
     for (const table of PROXY_TABLES) {
