@@ -1,6 +1,7 @@
 // Every migration, in order. Listed explicitly so the compiled server needs no file discovery.
 import type { MigrationObject } from '@mikro-orm/core';
 import { FIRST_MIGRATION_NAME } from '../schema/proxySchema';
+import { CreateRestoresTable } from './CreateRestoresTable';
 import { CreateSqlFunctions } from './CreateSqlFunctions';
 import { ReconcileProxyTables } from './ReconcileProxyTables';
 
@@ -10,4 +11,5 @@ export const MIGRATIONS: MigrationObject[] = [
   // records which proxy tables are ours, brings those to the current shape, and renames our indexes to our prefix.
   { name: 'Migration20261201000000_CurrentProxyShape', class: ReconcileProxyTables },
   { name: 'Migration20261201000100_SqlFunctions', class: CreateSqlFunctions },
+  { name: 'Migration20261202000000_Restores', class: CreateRestoresTable },
 ];
