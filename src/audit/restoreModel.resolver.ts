@@ -24,7 +24,8 @@ export class RestoreModelResolver {
   @Mutation(() => ModelNode, {
     description:
       'Puts the model back as it was right after this audit entry (right before it for a `deleted` entry, which undeletes the model with its id). ' +
-      'One transaction with the row locked; team membership follows as a patch moving the model would; audited as an ordinary update or creation.',
+      'One transaction with the row locked; team membership follows as a patch moving the model would; audited as an ordinary update or creation. ' +
+      'expectedUpdatedAt is checked against the model row; an undelete has none to check (a model holding the id again is refused anyway).',
   })
   @Auth({ rule: AuthRule.MODEL_MANAGER })
   restoreModel(

@@ -323,7 +323,9 @@ export class ModelService {
       return storedModelNode(model);
     } catch (error) {
       // Another request created a model with this id meanwhile: its insert won.
-      if (error instanceof UniqueConstraintViolationException) throw unavailableId(id);
+      if (error instanceof UniqueConstraintViolationException) {
+        throw ApiError.conflict(`Model ${JSON.stringify(id)} cannot be undeleted: a model with its id was created meanwhile. Nothing was changed.`);
+      }
       throw error;
     }
   }

@@ -137,6 +137,17 @@ describe.each(testDatabaseKinds())('restoreModel on %s', (kind) => {
     expect(stillDeleted).not.toContain(model.id);
   });
 
+  it('two concurrent undeletes of one model: one puts it back, the other is CONFLICT', async () => {
+    const teamId = await createTeam(server(), []);
+    const model = await addModel(server(), { modelName: 'raced', modelInfo: { team_id: teamId } });
+    await server().graphql(DELETE_MODEL, { id: model.id });
+    const [deleted] = await history(server(), model.id);
+    const responses = await Promise.all([restore(server(), deleted.id), restore(server(), deleted.id)]);
+    expect(responses.map((response) => (response.errors ? response.errors[0].extensions!.code : 'ok')).sort()).toEqual(['CONFLICT', 'ok']);
+    expect((await teamRow(server(), teamId)).models).toEqual(['raced']);
+    expect((await auditRowsOf(server(), model.id, 'created')).length).toBe(2);
+  });
+
   it('restores an entry of a model deleted since: the model comes back in that state', async () => {
     const model = await addModel(server(), { litellmParams: { model: 'openai/gpt-4o', rpm: 1 } });
     await server().graphql(PATCH_MODEL, { id: model.id, patch: { litellmParams: { rpm: 2 } } });
