@@ -401,3 +401,27 @@ describe.each(testDatabaseKinds())('restoreModel beside an older proxy, which ro
     expect((await history(handle.server, model.id))[0]).toMatchObject({ action: 'CREATED', restoredFrom: { id: deleted.id } });
   });
 });
+
+describe.each(testDatabaseKinds())('restoreModel during a salt key rotation on %s', (kind) => {
+  const PREVIOUS_SALT_KEY = 'sk-previous-salt-key-0123456789';
+  const CURRENT_SALT_KEY = 'sk-current-salt-key-0123456789';
+  const handle = serverForEachFile(kind, () => ({ saltKey: CURRENT_SALT_KEY, previousSaltKey: PREVIOUS_SALT_KEY }));
+
+  it('writes a value of the snapshot still under the previous salt key back under the current one', async () => {
+    const previous = AtRestCipher.create({ saltKey: PREVIOUS_SALT_KEY, algorithm: 'aes-256-gcm' });
+    const current = AtRestCipher.create({ saltKey: CURRENT_SALT_KEY, algorithm: 'aes-256-gcm' });
+    const model = await addModel(handle.server, { litellmParams: { model: 'openai/gpt-4o', api_key: 'sk-now-0123456789' } });
+    const stored = (await storedModel(handle.server, model.id))!;
+    const entryId = await insertLegacyAuditRow(handle.server, {
+      action: 'updated',
+      tableName: TABLES.proxyModel,
+      objectId: model.id,
+      updatedValues: { ...stored, created_at: model.createdAt, updated_at: model.updatedAt, litellm_params: { ...stored.litellm_params, api_key: previous.encrypt('sk-before-rotation-0123') } },
+    });
+    expect((await restore(handle.server, entryId)).errors).toBeUndefined();
+    const apiKey = (await storedModel(handle.server, model.id))!.litellm_params.api_key as string;
+    expect(current.decrypt(apiKey)).toMatchObject({ plaintext: 'sk-before-rotation-0123', key: 'current' });
+    // Untouched values stay byte for byte.
+    expect((await storedModel(handle.server, model.id))!.litellm_params.model).toBe(stored.litellm_params.model);
+  });
+});
