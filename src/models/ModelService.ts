@@ -270,9 +270,6 @@ export class ModelService {
     const newTeam = ownerTeamOfModelInfo(target.modelInfo);
     if (newTeam === UNDETERMINED_TEAM) throw ApiError.badInput(`The restored state of model ${JSON.stringify(id)} has a model_info.team_id that is not a team id.`);
     this.access.assert(AuthRule.MODEL_MANAGER, newTeam);
-    const actor = this.access.principal.userId;
-    const storedName = target.modelName;
-    const newPublicName = publicNameOf(storedName, target.modelInfo);
     try {
       const model = await this.inTransaction(async (em) => {
         const existing = await this.models.lockForChange(em, id);
@@ -280,42 +277,7 @@ export class ModelService {
         if (newTeam && !(await em.findOne(Team, { teamId: newTeam }))) {
           throw ApiError.badInput(`Model ${JSON.stringify(id)} cannot be restored to this entry: its team ${JSON.stringify(newTeam)} no longer exists.`);
         }
-        let model: ProxyModel;
-        if (existing) {
-          model = existing;
-          await this.assertChangeable(em, model, options.expectedUpdatedAt);
-          const oldTeam = ownerTeamOfModelInfo(model.modelInfo);
-          const oldPublicName = publicNameOf(model.modelName, model.modelInfo ?? {});
-          const blocked = this.services.schema.modelBlockedColumn && target.blocked !== undefined ? target.blocked : model.blocked;
-          await this.checkPrivilegedChange(em, stateOf(model), { litellmParams: target.litellmParams, modelInfo: target.modelInfo, blocked });
-          const membershipChanges = oldTeam !== newTeam || oldPublicName !== newPublicName || model.modelName !== storedName;
-          if (oldTeam && newTeam && oldTeam !== newTeam) await lockTeamsInOrder(em, [oldTeam, newTeam]);
-          if (oldTeam && membershipChanges) await this.detach(em, id, oldTeam, oldPublicName, model.modelName);
-          if (newTeam && membershipChanges) await attachModelToTeam(em, newTeam, { publicName: newPublicName, storedName }, this.teamAliases, actor);
-          const changed =
-            model.modelName !== storedName || !sameJson(model.modelInfo ?? null, target.modelInfo) || !sameJson(model.litellmParams, target.litellmParams) || model.blocked !== blocked;
-          if (changed) {
-            Object.assign(model, { modelName: storedName, modelInfo: target.modelInfo, litellmParams: target.litellmParams });
-            if (this.services.schema.modelBlockedColumn) model.blocked = blocked;
-            this.touch(model);
-          }
-        } else {
-          // The state the model was last seen in: who may not manage it there may not bring it back either.
-          if (options.lastKnownOwner !== undefined) this.access.assert(AuthRule.MODEL_MANAGER, options.lastKnownOwner);
-          const blocked = this.services.schema.modelBlockedColumn ? target.blocked === true : false;
-          await this.checkPrivilegedChange(em, NEW_MODEL_STATE, { litellmParams: target.litellmParams, modelInfo: target.modelInfo, blocked });
-          if (newTeam) await attachModelToTeam(em, newTeam, { publicName: newPublicName, storedName }, this.teamAliases, actor);
-          model = em.create(ProxyModel, {
-            modelId: id,
-            modelName: storedName,
-            litellmParams: target.litellmParams,
-            modelInfo: target.modelInfo,
-            createdAt: target.createdAt ?? new Date(),
-            createdBy: target.createdBy ?? actor,
-            updatedBy: actor,
-            ...(this.services.schema.modelBlockedColumn ? { blocked } : {}),
-          });
-        }
+        const model = existing ? await this.restoreInPlace(em, existing, target, options) : await this.createAgain(em, target, options);
         await em.flush();
         await options.remember(em);
         return model;
@@ -328,6 +290,59 @@ export class ModelService {
       }
       throw error;
     }
+  }
+
+  /** restore over the locked row: the checks of any change, then the teams' membership as a moving patch changes it. */
+  private async restoreInPlace(em: EntityManager, model: ProxyModel, target: RestoredModelState, options: RestoreOptions): Promise<ProxyModel> {
+    await this.assertChangeable(em, model, options.expectedUpdatedAt);
+    const [oldTeam, newTeam] = [ownerTeamOfModelInfo(model.modelInfo), ownerTeamOfModelInfo(target.modelInfo)];
+    const oldPublicName = publicNameOf(model.modelName, model.modelInfo ?? {});
+    const newPublicName = publicNameOf(target.modelName, target.modelInfo);
+    const blocked = this.services.schema.modelBlockedColumn && target.blocked !== undefined ? target.blocked : model.blocked;
+    await this.checkPrivilegedChange(em, stateOf(model), { litellmParams: target.litellmParams, modelInfo: target.modelInfo, blocked });
+
+    // The alias names the stored name too, so a new stored name under the same public name is a membership change.
+    const membershipChanges = oldTeam !== newTeam || oldPublicName !== newPublicName || model.modelName !== target.modelName;
+    if (oldTeam && newTeam && oldTeam !== newTeam) await lockTeamsInOrder(em, [oldTeam, newTeam]);
+    if (oldTeam && membershipChanges) await this.detach(em, model.modelId, oldTeam, oldPublicName, model.modelName);
+    if (newTeam && membershipChanges) {
+      await attachModelToTeam(em, newTeam, { publicName: newPublicName, storedName: target.modelName }, this.teamAliases, this.access.principal.userId);
+    }
+
+    const changed =
+      model.modelName !== target.modelName ||
+      !sameJson(model.modelInfo ?? null, target.modelInfo) ||
+      !sameJson(model.litellmParams, target.litellmParams) ||
+      model.blocked !== blocked;
+    if (changed) {
+      Object.assign(model, { modelName: target.modelName, modelInfo: target.modelInfo, litellmParams: target.litellmParams });
+      if (this.services.schema.modelBlockedColumn) model.blocked = blocked;
+      this.touch(model);
+    }
+    return model;
+  }
+
+  /** restore of a model that is gone (undelete): created again with its id, in its team as addModel would put it. */
+  private async createAgain(em: EntityManager, target: RestoredModelState, options: RestoreOptions): Promise<ProxyModel> {
+    // The state the model was last seen in: who may not manage it there may not bring it back either.
+    if (options.lastKnownOwner !== undefined) this.access.assert(AuthRule.MODEL_MANAGER, options.lastKnownOwner);
+    const actor = this.access.principal.userId;
+    const newTeam = ownerTeamOfModelInfo(target.modelInfo);
+    const blocked = this.services.schema.modelBlockedColumn && target.blocked === true;
+    await this.checkPrivilegedChange(em, NEW_MODEL_STATE, { litellmParams: target.litellmParams, modelInfo: target.modelInfo, blocked });
+    if (newTeam) {
+      await attachModelToTeam(em, newTeam, { publicName: publicNameOf(target.modelName, target.modelInfo), storedName: target.modelName }, this.teamAliases, actor);
+    }
+    return em.create(ProxyModel, {
+      modelId: target.modelId,
+      modelName: target.modelName,
+      litellmParams: target.litellmParams,
+      modelInfo: target.modelInfo,
+      createdAt: target.createdAt ?? new Date(),
+      createdBy: target.createdBy ?? actor,
+      updatedBy: actor,
+      ...(this.services.schema.modelBlockedColumn ? { blocked } : {}),
+    });
   }
 
   /** The models that name each stored credential, among those the caller may see (Credential.models). */
