@@ -1,4 +1,4 @@
-// The proxy's model-management rules: add, update, patch, delete, block and read model deployments, for one request's
+// The proxy's model-management rules: add, update, patch, delete, block, restore and read model deployments, for one request's
 // caller. Every row is checked with the request's AccessGuard and every change against the privileged keys; every
 // mutation runs in one transaction with the model row locked, and the unit of work writes its audit rows
 // (audit/AuditSubscriber) and re-checks every model it changes (ModelChangeGuard) inside that same transaction.
