@@ -20,7 +20,7 @@ const restoredFromOf: ApiLoaderFactory<string, AuditLogNode | null> = (context) 
 };
 
 @Resolver(() => AuditLogNode)
-export class RestoreModelResolver {
+export class UndoResolver {
   @Mutation(() => ModelNode, {
     description:
       'Puts the model back as it was right after this audit entry (right before it for a `deleted` entry, which undeletes the model with its id). ' +
