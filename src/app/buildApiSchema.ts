@@ -8,6 +8,7 @@ import { enforceAuthDirectives, withAuthDirective } from '../access/Auth';
 import { PrincipalResolver } from '../access/principal.resolver';
 import { AdminResolver } from '../admin/admin.resolver';
 import { AuditLogConnectionTotalCount, AuditLogResolver, ModelHistoryResolver } from '../audit/auditLog.resolver';
+import { UndoResolver } from '../audit/undo.resolver';
 import { EncryptionResolver } from '../encryption/encryption.resolver';
 import { DateTimeScalar } from '../graphql/scalars/DateTime';
 import { CredentialResolver } from '../credentials/credential.resolver';
@@ -21,6 +22,7 @@ const RESOLVERS: NonEmptyArray<Function> = [
   ModelHistoryResolver,
   AuditLogResolver,
   AuditLogConnectionTotalCount,
+  UndoResolver,
   AdminResolver,
   CredentialResolver,
   CredentialModelsResolver,

@@ -4,7 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { TeamScope } from '../access/TeamScope';
 import { readRows } from '../database/readRows';
 import { sql, table, utcTimestampLiteral, where, type SqlFragment } from '../database/sql';
-import { TABLES } from '../database/tables';
+import { OWN_TABLES, TABLES } from '../database/tables';
 import { readUtcTimestamp } from '../database/utcTimestamps';
 import { auditVisibilityCondition, MODEL_AUDIT_ENTRY } from './auditVisibility';
 
@@ -53,6 +53,7 @@ interface StoredAuditRow {
 }
 
 const AUDIT_LOG = table(TABLES.auditLog);
+const RESTORES = table(OWN_TABLES.restores);
 
 export class AuditLogRepository {
   constructor(private readonly em: EntityManager) {}
@@ -88,6 +89,45 @@ export class AuditLogRepository {
     const byModel = new Map<string, StoredAuditEntry[]>(modelIds.map((id) => [id, []]));
     for (const row of rows) byModel.get(row.object_id)?.push(storedAuditEntryOf(row));
     return modelIds.map((id) => byModel.get(id) ?? []);
+  }
+
+  /** Up to `limit` `deleted` entries within `scope` that are their model's newest entry and whose model is gone, newest first. */
+  async deletedModelsPage(scope: TeamScope, before: StoredAuditPosition | undefined, limit: number): Promise<StoredAuditEntry[]> {
+    const conditions = this.deletedModelConditions(scope);
+    if (before) conditions.push(sql`(updated_at, id) < (${utcTimestampLiteral(before.updatedAt)}::timestamp, ${before.id})`);
+    const rows = await readRows<StoredAuditRow>(this.em, sql`SELECT * FROM ${AUDIT_LOG} ${where(conditions)} ORDER BY updated_at DESC, id DESC LIMIT ${limit}`);
+    return rows.map(storedAuditEntryOf);
+  }
+
+  async deletedModelsCount(scope: TeamScope): Promise<number> {
+    const [{ count }] = await readRows<{ count: string }>(this.em, sql`SELECT count(*) AS count FROM ${AUDIT_LOG} ${where(this.deletedModelConditions(scope))}`);
+    return Number(count);
+  }
+
+  /** For each entry id, the entry the restore that wrote it put back (our restores table), within `scope`; null otherwise. */
+  async restoredFrom(scope: TeamScope, auditLogIds: readonly string[]): Promise<(StoredAuditEntry | null)[]> {
+    // The audit columns, unqualified in the scope's conditions, are the joined entry's: the restores table has none of them.
+    const conditions = [sql`restore.audit_log_id = ANY(${[...auditLogIds]}::text[])`, ...this.conditions(scope, {})];
+    const rows = await readRows<StoredAuditRow & { restore_id: string }>(
+      this.em,
+      sql`SELECT restore.audit_log_id AS restore_id, ${AUDIT_LOG}.* FROM ${RESTORES} restore
+          JOIN ${AUDIT_LOG} ON ${AUDIT_LOG}.id = restore.restored_from_audit_log_id ${where(conditions)}`,
+    );
+    const byId = new Map(rows.map((row) => [row.restore_id, storedAuditEntryOf(row)]));
+    return auditLogIds.map((id) => byId.get(id) ?? null);
+  }
+
+  /** A model's newest entry is `deleted` (no later one, under either table name) and no row holds its id now. */
+  private deletedModelConditions(scope: TeamScope): SqlFragment[] {
+    return [
+      sql`action = 'deleted'`,
+      MODEL_AUDIT_ENTRY,
+      ...this.conditions(scope, {}),
+      // Unqualified columns inside are the later entry's, the nearest table that has them.
+      sql`NOT EXISTS (SELECT 1 FROM ${AUDIT_LOG} later WHERE later.object_id = ${AUDIT_LOG}.object_id
+            AND (later.updated_at, later.id) > (${AUDIT_LOG}.updated_at, ${AUDIT_LOG}.id) AND ${MODEL_AUDIT_ENTRY})`,
+      sql`NOT EXISTS (SELECT 1 FROM ${table(TABLES.proxyModel)} model WHERE model.model_id = ${AUDIT_LOG}.object_id)`,
+    ];
   }
 
   private conditions(scope: TeamScope, filter: StoredAuditFilter): SqlFragment[] {

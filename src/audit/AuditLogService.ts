@@ -3,8 +3,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AccessGuard } from '../access/AccessGuard';
 import { AuthRule } from '../access/accessRules';
+import { TABLES } from '../database/tables';
 import { isoTimestamp } from '../database/utcTimestamps';
 import { ApiError } from '../errors/ApiError';
+import { requireIdentifier } from '../models/validateModelInput';
 import { decodeCursor, encodeCursor, pageSize, toConnection, type Connection } from '../graphql/connection';
 import type { AuditLogFilter } from './auditLog.input';
 import { AuditAction, auditLogNode, KNOWN_AUDIT_ACTIONS, type AuditLogNode } from './auditLog.type';
@@ -40,9 +42,30 @@ export class AuditLogService {
       rows.map(auditLogNode),
       limit,
       () => this.entries.count(scope, storedFilter),
-      (node) => encodeCursor({ updatedAt: isoTimestamp(node.updatedAt), id: node.id }),
+      cursorOf,
       (node) => node,
     );
+  }
+
+  /** modelHistory: the model's entries (under either table name the proxy used), newest first; a deleted model's too. */
+  modelHistory(modelId: string, first: number | null | undefined, after: string | null | undefined): Promise<Connection<AuditLogNode>> {
+    return this.list({ objectId: requireIdentifier(modelId, 'id'), tableName: TABLES.proxyModel }, first, after);
+  }
+
+  /** deletedModels: the `deleted` entry of each model that is gone, newest first. */
+  async deletedModels(first: number | null | undefined, after: string | null | undefined): Promise<Connection<AuditLogNode>> {
+    const limit = pageSize(first);
+    const cursor = after ? decodeCursor(after, isAuditCursor) : undefined;
+    const scope = this.access.scope(AuthRule.AUDIT_READER);
+    const before = cursor && { updatedAt: new Date(cursor.updatedAt), id: cursor.id };
+    const rows = await this.entries.deletedModelsPage(scope, before, limit + 1);
+    return toConnection(rows.map(auditLogNode), limit, () => this.entries.deletedModelsCount(scope), cursorOf, (node) => node);
+  }
+
+  /** For each entry id, the entry its restore put back, where the caller may read it (AuditLog.restoredFrom, batched). */
+  async restoredFrom(auditLogIds: readonly string[]): Promise<(AuditLogNode | null)[]> {
+    const entries = await this.entries.restoredFrom(this.access.scope(AuthRule.AUDIT_READER), auditLogIds);
+    return entries.map((entry) => entry && auditLogNode(entry));
   }
 
   async findVisible(id: string): Promise<AuditLogNode | null> {
@@ -55,6 +78,10 @@ export class AuditLogService {
     const entries = await this.entries.latestOfModels(this.access.scope(AuthRule.AUDIT_READER), modelIds, limit);
     return entries.map((modelEntries) => modelEntries.map(auditLogNode));
   }
+}
+
+function cursorOf(node: AuditLogNode): string {
+  return encodeCursor({ updatedAt: isoTimestamp(node.updatedAt), id: node.id });
 }
 
 function storedFilterOf(filter: AuditLogFilter | null | undefined): StoredAuditFilter {

@@ -1,4 +1,4 @@
-// GraphQL for the audit trail: auditLogs, auditLog, Model.auditLogs and AuditLog.model.
+// GraphQL for the audit trail: auditLogs, auditLog, modelHistory, deletedModels, Model.auditLogs and AuditLog.model.
 import DataLoader from 'dataloader';
 import { GraphQLJSON } from 'graphql-scalars';
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
@@ -83,6 +83,27 @@ export class AuditLogResolver {
 
 @Resolver(() => ModelNode)
 export class ModelHistoryResolver {
+  @Query(() => AuditLogConnection, { description: "The model's audit entries, newest first; a deleted model's too." })
+  @Auth({ rule: AuthRule.AUDIT_READER })
+  modelHistory(
+    @Arg('id', () => ID) id: string,
+    @Ctx() context: ApiContext,
+    @Arg('first', () => Int, { nullable: true }) first?: number,
+    @Arg('after', () => String, { nullable: true }) after?: string,
+  ) {
+    return new AuditLogService(context.em, accessOf(context)).modelHistory(id, first, after);
+  }
+
+  @Query(() => AuditLogConnection, { description: 'The `deleted` entry of each model that is gone (its newest entry), newest first: restoreModel undeletes one.' })
+  @Auth({ rule: AuthRule.AUDIT_READER })
+  deletedModels(
+    @Ctx() context: ApiContext,
+    @Arg('first', () => Int, { nullable: true }) first?: number,
+    @Arg('after', () => String, { nullable: true }) after?: string,
+  ) {
+    return new AuditLogService(context.em, accessOf(context)).deletedModels(first, after);
+  }
+
   @FieldResolver(() => [AuditLogNode], {
     nullable: true,
     description: "This model's audit entries, newest first. Null (with a FORBIDDEN error) where the caller may not read them, so one hidden history does not void a whole list.",

@@ -15,4 +15,6 @@ export type TableName = (typeof TABLES)[keyof typeof TABLES];
 export const OWN_TABLES = {
   /** The proxy tables this API created itself (on a database of its own), and so may bring to the current shape. */
   ownedProxyTables: 'model_admin_graphql_owned_tables',
+  /** Which audit entry each restoreModel put back: AuditLog.restoredFrom. */
+  restores: 'model_admin_graphql_restores',
 } as const;

@@ -1,4 +1,4 @@
-// The proxy's model-management rules: add, update, patch, delete, block and read model deployments, for one request's
+// The proxy's model-management rules: add, update, patch, delete, block, restore and read model deployments, for one request's
 // caller. Every row is checked with the request's AccessGuard and every change against the privileged keys; every
 // mutation runs in one transaction with the model row locked, and the unit of work writes its audit rows
 // (audit/AuditSubscriber) and re-checks every model it changes (ModelChangeGuard) inside that same transaction.
@@ -15,6 +15,7 @@ import { CredentialService } from '../credentials/CredentialService';
 import { encryptLitellmParams } from '../crypto/litellmParamsAtRest';
 import type { JsonObject } from '../database/entities/columns';
 import { ProxyModel } from '../database/entities/ProxyModel';
+import { Team } from '../database/entities/Team';
 import { TABLES } from '../database/tables';
 import { storedJsonObject, UNDECODABLE } from '../database/types/storedJson';
 import { isoTimestamp } from '../database/utcTimestamps';
@@ -46,6 +47,30 @@ import {
   type RevealParam,
 } from './privilegedKeys';
 import { requireIdentifier, validateAddModelInput, validateModelFilter, validatePatchModelInput, validateUpdateModelInput } from './validateModelInput';
+
+/** The row restoreModel puts back: an audit snapshot's, litellm_params as they are to be stored (every string encrypted). */
+export interface RestoredModelState {
+  modelId: string;
+  modelName: string;
+  litellmParams: JsonObject;
+  modelInfo: JsonObject | null;
+  /** Absent in a snapshot of an older proxy's table: the model's current value stays. */
+  blocked?: boolean;
+  /** The original creation, kept when the model is created again. */
+  createdAt?: Date;
+  createdBy?: string;
+}
+
+export interface RestoreOptions {
+  /** The entry is a `deleted` one: only a model that is gone may be put back, never one holding its id again. */
+  undelete: boolean;
+  /** CONFLICT, changing nothing, when the row's updated_at differs. */
+  expectedUpdatedAt?: Date | null;
+  /** The owning team of the model's last known state (the newest audit entry), checked when the model is gone. */
+  lastKnownOwner?: OwnerTeam;
+  /** Runs inside the transaction once the restored row and its audit entry are flushed. */
+  remember(em: EntityManager): Promise<void>;
+}
 
 /** Position in `models`: config-file models first (in file order), then database models by (created_at, model_id). */
 type ModelCursor = { config: number } | { createdAt: string; id: string };
@@ -131,10 +156,10 @@ export class ModelService {
   }
 
   /** POST /model/update: only litellm_params change; null values keep what is stored. */
-  async update(input: UpdateModelInput): Promise<ModelNode> {
+  async update(input: UpdateModelInput, expectedUpdatedAt?: Date | null): Promise<ModelNode> {
     const { id, litellmParams } = validateUpdateModelInput(input);
     const model = await this.inTransaction(async (em) => {
-      const model = await this.lockForChange(em, id);
+      const model = await this.lockForChange(em, id, expectedUpdatedAt);
       const incoming = encryptLitellmParams(litellmParams, this.services.cipher);
       const merged = mergeWhereNullKeeps(model.litellmParams, incoming);
       await this.checkPrivilegedChange(em, stateOf(model), { ...stateOf(model), litellmParams: merged });
@@ -148,12 +173,12 @@ export class ModelService {
   }
 
   /** PATCH /model/{id}/update: modelName, litellmParams and modelInfo key by key; null removes a key. */
-  async patch(rawId: string, rawPatch: PatchModelInput): Promise<ModelNode> {
+  async patch(rawId: string, rawPatch: PatchModelInput, expectedUpdatedAt?: Date | null): Promise<ModelNode> {
     const id = requireIdentifier(rawId, 'id');
     const patch = validatePatchModelInput(rawPatch);
     const actor = this.access.principal.userId;
     const model = await this.inTransaction(async (em) => {
-      const model = await this.lockForChange(em, id);
+      const model = await this.lockForChange(em, id, expectedUpdatedAt);
       const before = { modelName: model.modelName, modelInfo: model.modelInfo ?? {} };
       const oldTeam = ownerTeamOfModelInfo(before.modelInfo);
       const oldPublicName = publicNameOf(before.modelName, before.modelInfo);
@@ -197,11 +222,11 @@ export class ModelService {
   }
 
   /** POST /model/delete: removes the row; a team model also leaves its team's aliases and models. */
-  async delete(rawId: string): Promise<ModelNode> {
+  async delete(rawId: string, expectedUpdatedAt?: Date | null): Promise<ModelNode> {
     const id = requireIdentifier(rawId, 'id');
     let deleted: ModelNode | undefined;
     await this.inTransaction(async (em) => {
-      const model = await this.lockForChange(em, id);
+      const model = await this.lockForChange(em, id, expectedUpdatedAt);
       deleted = storedModelNode(model);
       if (deleted.teamId) await this.detach(em, id, deleted.teamId, deleted.publicModelName, model.modelName);
       em.remove(model);
@@ -231,6 +256,93 @@ export class ModelService {
       return model;
     });
     return storedModelNode(model);
+  }
+
+  /**
+   * restoreModel: puts the model in `target` (a row of its audit trail), in one transaction with the row locked. Team
+   * membership follows as a patch moving the model would; a model that is gone is created again with its id (undelete).
+   * A restore to the state the model is in writes nothing. `options.remember` runs in the same transaction, after the
+   * change and its audit row are flushed.
+   */
+  async restore(target: RestoredModelState, options: RestoreOptions): Promise<ModelNode> {
+    const id = target.modelId;
+    if (this.findConfigModel(id)) throw ApiError.badInput(`Model ${JSON.stringify(id)} is defined in the config file and cannot be changed through the API.`);
+    const newTeam = ownerTeamOfModelInfo(target.modelInfo);
+    if (newTeam === UNDETERMINED_TEAM) throw ApiError.badInput(`The restored state of model ${JSON.stringify(id)} has a model_info.team_id that is not a team id.`);
+    this.access.assert(AuthRule.MODEL_MANAGER, newTeam);
+    try {
+      const model = await this.inTransaction(async (em) => {
+        const existing = await this.models.lockForChange(em, id);
+        if (existing && options.undelete) throw await this.idInUseAgain(em, existing);
+        if (newTeam && !(await em.findOne(Team, { teamId: newTeam }))) {
+          throw ApiError.badInput(`Model ${JSON.stringify(id)} cannot be restored to this entry: its team ${JSON.stringify(newTeam)} no longer exists.`);
+        }
+        const model = existing ? await this.restoreInPlace(em, existing, target, options) : await this.createAgain(em, target, options);
+        await em.flush();
+        await options.remember(em);
+        return model;
+      });
+      return storedModelNode(model);
+    } catch (error) {
+      // Another request created a model with this id meanwhile: its insert won.
+      if (error instanceof UniqueConstraintViolationException) {
+        throw ApiError.conflict(`Model ${JSON.stringify(id)} cannot be undeleted: a model with its id was created meanwhile. Nothing was changed.`);
+      }
+      throw error;
+    }
+  }
+
+  /** restore over the locked row: the checks of any change, then the teams' membership as a moving patch changes it. */
+  private async restoreInPlace(em: EntityManager, model: ProxyModel, target: RestoredModelState, options: RestoreOptions): Promise<ProxyModel> {
+    await this.assertChangeable(em, model, options.expectedUpdatedAt);
+    const [oldTeam, newTeam] = [ownerTeamOfModelInfo(model.modelInfo), ownerTeamOfModelInfo(target.modelInfo)];
+    const oldPublicName = publicNameOf(model.modelName, model.modelInfo ?? {});
+    const newPublicName = publicNameOf(target.modelName, target.modelInfo);
+    const blocked = this.services.schema.modelBlockedColumn && target.blocked !== undefined ? target.blocked : model.blocked;
+    await this.checkPrivilegedChange(em, stateOf(model), { litellmParams: target.litellmParams, modelInfo: target.modelInfo, blocked });
+
+    // The alias names the stored name too, so a new stored name under the same public name is a membership change.
+    const membershipChanges = oldTeam !== newTeam || oldPublicName !== newPublicName || model.modelName !== target.modelName;
+    if (oldTeam && newTeam && oldTeam !== newTeam) await lockTeamsInOrder(em, [oldTeam, newTeam]);
+    if (oldTeam && membershipChanges) await this.detach(em, model.modelId, oldTeam, oldPublicName, model.modelName);
+    if (newTeam && membershipChanges) {
+      await attachModelToTeam(em, newTeam, { publicName: newPublicName, storedName: target.modelName }, this.teamAliases, this.access.principal.userId);
+    }
+
+    const changed =
+      model.modelName !== target.modelName ||
+      !sameJson(model.modelInfo ?? null, target.modelInfo) ||
+      !sameJson(model.litellmParams, target.litellmParams) ||
+      model.blocked !== blocked;
+    if (changed) {
+      Object.assign(model, { modelName: target.modelName, modelInfo: target.modelInfo, litellmParams: target.litellmParams });
+      if (this.services.schema.modelBlockedColumn) model.blocked = blocked;
+      this.touch(model);
+    }
+    return model;
+  }
+
+  /** restore of a model that is gone (undelete): created again with its id, in its team as addModel would put it. */
+  private async createAgain(em: EntityManager, target: RestoredModelState, options: RestoreOptions): Promise<ProxyModel> {
+    // The state the model was last seen in: who may not manage it there may not bring it back either.
+    if (options.lastKnownOwner !== undefined) this.access.assert(AuthRule.MODEL_MANAGER, options.lastKnownOwner);
+    const actor = this.access.principal.userId;
+    const newTeam = ownerTeamOfModelInfo(target.modelInfo);
+    const blocked = this.services.schema.modelBlockedColumn && target.blocked === true;
+    await this.checkPrivilegedChange(em, NEW_MODEL_STATE, { litellmParams: target.litellmParams, modelInfo: target.modelInfo, blocked });
+    if (newTeam) {
+      await attachModelToTeam(em, newTeam, { publicName: publicNameOf(target.modelName, target.modelInfo), storedName: target.modelName }, this.teamAliases, actor);
+    }
+    return em.create(ProxyModel, {
+      modelId: target.modelId,
+      modelName: target.modelName,
+      litellmParams: target.litellmParams,
+      modelInfo: target.modelInfo,
+      createdAt: target.createdAt ?? new Date(),
+      createdBy: target.createdBy ?? actor,
+      updatedBy: actor,
+      ...(this.services.schema.modelBlockedColumn ? { blocked } : {}),
+    });
   }
 
   /** The models that name each stored credential, among those the caller may see (Credential.models). */
@@ -277,6 +389,13 @@ export class ModelService {
       }
       throw ApiError.notFound('Model', id);
     }
+    await this.assertChangeable(em, model, expectedUpdatedAt);
+    return model;
+  }
+
+  /** The checks of lockForChange on a row already locked: visible, manageable, undamaged, unchanged since `expectedUpdatedAt`. */
+  private async assertChangeable(em: EntityManager, model: ProxyModel, expectedUpdatedAt?: Date | null): Promise<void> {
+    const id = model.modelId;
     const owner = ownerTeamOfModelInfo(model.modelInfo);
     // A hidden model is reported as missing, so its existence is not revealed.
     if (!this.access.allows(AuthRule.MODEL_VIEWER, owner)) throw ApiError.notFound('Model', id);
@@ -284,7 +403,15 @@ export class ModelService {
     const damage = storedDamage(model, owner);
     if (damage) throw ApiError.badInput(`Model ${JSON.stringify(id)} cannot be changed: its stored ${damage}. It needs repair in the database first.`);
     if (expectedUpdatedAt) await this.assertUnchangedSince(em, model, expectedUpdatedAt);
-    return model;
+  }
+
+  /** CONFLICT for an undelete whose id a model holds again, naming who put it there and when. */
+  private async idInUseAgain(em: EntityManager, model: ProxyModel): Promise<ApiError> {
+    const last = await this.models.lastChange(em, model.modelId);
+    const how = last ? ` (${last.action} by ${JSON.stringify(last.changedBy)} at ${isoTimestamp(last.updatedAt)})` : '';
+    return ApiError.conflict(
+      `Model ${JSON.stringify(model.modelId)} cannot be undeleted: a model holds its id again${how}. Nothing was changed; restore one of that model's own entries instead.`,
+    );
   }
 
   /** CONFLICT, naming who changed the model last and when (its newest audit entry, else the row), unless updated_at is `expected`. */

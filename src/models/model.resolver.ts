@@ -23,6 +23,9 @@ import { ModelService } from './ModelService';
 import { presentLitellmParams } from './presentLitellmParams';
 import { revealWith, STORED_CREDENTIAL_KEY } from './privilegedKeys';
 
+/** The optional argument of every mutation of one model (restoreModel's too): a form sends the updatedAt it loaded. */
+export const EXPECTED_UPDATED_AT = { nullable: true, description: 'The updatedAt last read: CONFLICT, changing nothing, if the model changed since.' };
+
 export const { Connection: ModelConnection, TotalCountResolver: ModelConnectionTotalCount } = ConnectionType(ModelNode, 'Model');
 
 /** The models naming each stored credential, read once per request for every Credential.models asked for. */
@@ -65,8 +68,12 @@ export class ModelResolver {
 
   @Mutation(() => ModelNode, { description: 'POST /model/update' })
   @Auth({ rule: AuthRule.MODEL_MANAGER })
-  updateModel(@Arg('input', () => UpdateModelInput) input: UpdateModelInput, @Ctx() context: ApiContext): Promise<ModelNode> {
-    return service(context).update(input);
+  updateModel(
+    @Arg('input', () => UpdateModelInput) input: UpdateModelInput,
+    @Ctx() context: ApiContext,
+    @Arg('expectedUpdatedAt', () => Date, EXPECTED_UPDATED_AT) expectedUpdatedAt?: Date,
+  ): Promise<ModelNode> {
+    return service(context).update(input, expectedUpdatedAt);
   }
 
   @Mutation(() => ModelNode, { description: 'PATCH /model/{id}/update' })
@@ -75,8 +82,9 @@ export class ModelResolver {
     @Arg('id', () => ID) id: string,
     @Arg('patch', () => PatchModelInput) patch: PatchModelInput,
     @Ctx() context: ApiContext,
+    @Arg('expectedUpdatedAt', () => Date, EXPECTED_UPDATED_AT) expectedUpdatedAt?: Date,
   ): Promise<ModelNode> {
-    return service(context).patch(id, patch);
+    return service(context).patch(id, patch, expectedUpdatedAt);
   }
 
   @Mutation(() => ModelNode, { description: 'POST /model/block: the proxy routes no traffic to a blocked model. A no-op when it is blocked already.' })
@@ -84,7 +92,7 @@ export class ModelResolver {
   blockModel(
     @Arg('id', () => ID) id: string,
     @Ctx() context: ApiContext,
-    @Arg('expectedUpdatedAt', () => Date, { nullable: true, description: 'The updatedAt last read: CONFLICT, changing nothing, if the model changed since.' })
+    @Arg('expectedUpdatedAt', () => Date, EXPECTED_UPDATED_AT)
     expectedUpdatedAt?: Date,
   ): Promise<ModelNode> {
     return service(context).setBlocked(id, true, expectedUpdatedAt);
@@ -95,7 +103,7 @@ export class ModelResolver {
   unblockModel(
     @Arg('id', () => ID) id: string,
     @Ctx() context: ApiContext,
-    @Arg('expectedUpdatedAt', () => Date, { nullable: true, description: 'The updatedAt last read: CONFLICT, changing nothing, if the model changed since.' })
+    @Arg('expectedUpdatedAt', () => Date, EXPECTED_UPDATED_AT)
     expectedUpdatedAt?: Date,
   ): Promise<ModelNode> {
     return service(context).setBlocked(id, false, expectedUpdatedAt);
@@ -103,8 +111,12 @@ export class ModelResolver {
 
   @Mutation(() => DeleteModelPayload, { description: 'POST /model/delete' })
   @Auth({ rule: AuthRule.MODEL_MANAGER })
-  async deleteModel(@Arg('id', () => ID) id: string, @Ctx() context: ApiContext): Promise<DeleteModelPayload> {
-    const model = await service(context).delete(id);
+  async deleteModel(
+    @Arg('id', () => ID) id: string,
+    @Ctx() context: ApiContext,
+    @Arg('expectedUpdatedAt', () => Date, EXPECTED_UPDATED_AT) expectedUpdatedAt?: Date,
+  ): Promise<DeleteModelPayload> {
+    const model = await service(context).delete(id, expectedUpdatedAt);
     return { id: model.id, message: `Model ${model.id} deleted.`, model };
   }
 

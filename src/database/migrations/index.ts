@@ -1,6 +1,7 @@
 // Every migration, in order. Listed explicitly so the compiled server needs no file discovery.
 import type { MigrationObject } from '@mikro-orm/core';
 import { FIRST_MIGRATION_NAME } from '../schema/proxySchema';
+import { CreateRestoresTable } from './CreateRestoresTable';
 import { CreateSqlFunctions } from './CreateSqlFunctions';
 import { ReconcileProxyTables } from './ReconcileProxyTables';
 
@@ -12,4 +13,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261201000100_SqlFunctions', class: CreateSqlFunctions },
   // Adds the index behind the models' page order (OWN_INDEXES), over the proxy's tables as over our own.
   { name: 'Migration20261201000200_ModelPageIndex', class: ReconcileProxyTables },
+  { name: 'Migration20261201000300_Restores', class: CreateRestoresTable },
 ];

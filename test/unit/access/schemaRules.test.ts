@@ -72,6 +72,9 @@ describe('the @auth rules in the schema', () => {
     ['Mutation.blockModel', '@auth(requires: [PROXY_ADMIN])'],
     ['Mutation.unblockModel', '@auth(requires: [PROXY_ADMIN])'],
     ['Query.credentials', '@auth(requires: [PROXY_ADMIN, PROXY_ADMIN_VIEWER])'],
+    ['Mutation.restoreModel', '@auth(rule: MODEL_MANAGER)'],
+    ['Query.modelHistory', '@auth(rule: AUDIT_READER)'],
+    ['Query.deletedModels', '@auth(rule: AUDIT_READER)'],
   ])('%s is declared %s', (coordinate, expected) => {
     expect(printedAuth(fieldOf(schema, coordinate))).toBe(expected);
   });
