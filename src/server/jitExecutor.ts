@@ -21,6 +21,7 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+import { LRUCache } from 'lru-cache';
 
 /**
  * Compiled operations kept, least recently used dropped first. A dashboard sends a few dozen distinct operations;
@@ -100,22 +101,19 @@ interface DocumentEntry {
  * request with the same query text, so a compiled query is found without hashing or printing anything.
  */
 class CompiledQueries {
-  private readonly byDocument = new Map<DocumentNode, DocumentEntry>();
+  private readonly byDocument: LRUCache<DocumentNode, DocumentEntry>;
 
   constructor(
     private readonly schema: GraphQLSchema,
-    private readonly size: number,
-  ) {}
+    size: number,
+  ) {
+    this.byDocument = new LRUCache({ max: size });
+  }
 
   /** The compiled operation (one the document has), or null where graphql-js is to answer these variables. */
   get(document: DocumentNode, operationName: string | undefined, variables: Record<string, unknown>): CompiledQuery | null {
     let entry = this.byDocument.get(document);
-    if (entry) {
-      // Most recently used last: Map keeps insertion order.
-      this.byDocument.delete(document);
-      this.byDocument.set(document, entry);
-    } else {
-      if (this.byDocument.size >= this.size) this.byDocument.delete(this.byDocument.keys().next().value!);
+    if (!entry) {
       entry = { literals: literalVariables(this.schema, document), operations: new Map() };
       this.byDocument.set(document, entry);
     }
