@@ -23,12 +23,19 @@ import { TABLES } from '../database/tables';
 import { StartupError } from '../errors/StartupError';
 import type { ApiContext, AppServices } from '../graphql/context';
 import { RequestLoaders } from '../graphql/requestLoaders';
-import { createHttpServer } from '../server/createHttpServer';
+import type { LiveContext } from '../live/liveEvents';
+import { createHttpServer, GRAPHQL_PATH } from '../server/createHttpServer';
 import { createErrorFormatter } from '../server/formatError';
 import { createInputGuardPlugin } from '../server/inputGuard';
 import type { Logger } from '../server/logger';
 import { queryLimits } from '../server/queryLimits';
 import { createRequestLogPlugin } from '../server/requestLog';
+import { createSubscriptionServer } from '../server/subscriptionServer';
+import { AUDIT_CHANNEL } from '../audit/auditAnnouncements';
+import { DEFAULT_RECONNECT_BACKOFF } from '../live/DedicatedConnectionListener';
+import { LiveConnections } from '../live/LiveConnections';
+import { LiveFeed } from '../live/LiveFeed';
+import { listenerFor } from '../live/NotificationListener';
 import { buildApiSchema } from './buildApiSchema';
 import { createOrm, type OrmServices } from './createOrm';
 
@@ -74,7 +81,7 @@ export async function startApp(environmentSettings: Settings, logger: Logger): P
       configFile: settings.configFile,
       schema,
     };
-    return await serve(settings, logger, orm, services, embedded);
+    return await serve(settings, logger, orm, services, embedded, embedded?.url ?? settings.databaseUrl!);
   } catch (error) {
     await embedded?.stop();
     throw error;
@@ -154,8 +161,10 @@ async function serve(
   orm: MikroORM,
   services: AppServices,
   embedded: EmbeddedDatabase | undefined,
+  databaseUrl: string,
 ): Promise<RunningApp> {
   let apollo: ApolloServer<ApiContext>;
+  const resolveKey = (apiKey: string | undefined) => resolvePrincipal(apiKey, services.masterKeyHash, new KeyRepository(orm.em));
   const httpServer = createHttpServer({
     get apollo() {
       return apollo;
@@ -169,7 +178,7 @@ async function serve(
       // No fork per request: reads go through the repositories' SELECTs, and every change runs in
       // em.transactional, which forks its own unit of work (bench/RESULTS.md measured the difference).
       const { em } = orm;
-      const principal = await resolvePrincipal(extractApiKey(header), services.masterKeyHash, new KeyRepository(em));
+      const principal = await resolveKey(extractApiKey(header));
       const context: ApiContext = {
         requestId,
         principal,
@@ -187,9 +196,37 @@ async function serve(
     requestTimeoutMs: settings.requestTimeoutMs,
   });
   const limits = queryLimits();
+  const schema = buildApiSchema();
+  const formatError = createErrorFormatter(logger, !settings.production);
+  // Subscriptions: one LISTEN per instance feeds every WebSocket subscriber of it (README "Live changes").
+  const feed = new LiveFeed(orm.em, logger);
+  const listener = await listenerFor(orm, databaseUrl, { channel: AUDIT_CHANNEL, handlers: feed.handlers, logger, backoff: DEFAULT_RECONNECT_BACKOFF });
+  const connections = new LiveConnections(resolveKey, settings.live, logger);
+  const subscriptions = createSubscriptionServer({
+    httpServer,
+    path: GRAPHQL_PATH,
+    schema,
+    connections,
+    createContext(session, requestId) {
+      const context: LiveContext = {
+        requestId,
+        principal: session.principal,
+        access: new AccessGuard(session.principal),
+        em: orm.em,
+        services,
+        loaders: new RequestLoaders<ApiContext>(() => context),
+        live: { feed, connections, session },
+      };
+      return context;
+    },
+    limits,
+    formatError,
+    allowedOrigins: settings.live.allowedOrigins,
+    logger,
+  });
   apollo = new ApolloServer<ApiContext>({
-    schema: buildApiSchema(),
-    formatError: createErrorFormatter(logger, !settings.production),
+    schema,
+    formatError,
     includeStacktraceInErrorResponses: false,
     introspection: !settings.production,
     csrfPrevention: true,
@@ -206,6 +243,7 @@ async function serve(
     // GraphiQL is served by the HTTP layer (src/server/graphiql), not by Apollo's landing page.
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      subscriptions.plugin,
       ApolloServerPluginLandingPageDisabled(),
       // No cache hints are used; the default cache-control plugin would still wrap every field resolver.
       ApolloServerPluginCacheControlDisabled(),
@@ -215,6 +253,8 @@ async function serve(
     ],
   });
   await apollo.start();
+  await listener.start();
+  connections.start();
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(settings.port, settings.host, () => resolve());
@@ -226,6 +266,7 @@ async function serve(
     orm,
     async stop() {
       await apollo.stop();
+      await listener.stop();
       await orm.close();
       await embedded?.stop();
     },

@@ -1,7 +1,17 @@
 // Every `extensions.code` this API answers with, in one place.
 
 /** Errors a resolver raises on purpose (ApiError), each with its meaning to a client. */
-export const API_ERROR_CODES = ['UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'BAD_USER_INPUT', 'CONFLICT'] as const;
+export const API_ERROR_CODES = [
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'BAD_USER_INPUT',
+  'CONFLICT',
+  /** A subscription's instance lost its database notifications for a while: refetch what it shows. */
+  'EVENTS_MISSED',
+  /** Over a subscription limit (subscriptions per connection). */
+  'LIMIT_EXCEEDED',
+] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 
 /** The request itself is malformed (body not JSON, too large, a subscription over HTTP). */
