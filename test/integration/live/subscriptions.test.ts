@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { loadSettings } from '../../../src/config/settings';
 import { hashApiKey } from '../../../src/crypto/hashApiKey';
 import { TABLES } from '../../../src/database/tables';
-import { MAX_QUERY_ALIASES } from '../../../src/server/queryLimits';
+import { MAX_QUERY_ALIASES, MAX_QUERY_DEPTH } from '../../../src/server/queryLimits';
 import { addModel, teamWithKeys } from '../../support/fixtures';
 import { openLive, type LiveConnection } from '../../support/liveClient';
 import { PATCH_MODEL } from '../../support/modelApi';
@@ -19,6 +19,9 @@ const MODEL_CHANGED = `subscription ($filter: ModelChangeFilter) {
 const AUDIT_LOG_ADDED = 'subscription ($filter: AuditLogFilter) { auditLogAdded(filter: $filter) { id action objectId tableName changedBy updatedValues } }';
 const MAX_CONNECTIONS_PER_KEY = 3;
 const KEY_RECHECK_MS = 1_000;
+
+/** graphql-ws acknowledges no subscribe message: give the server a moment to start the subscriptions just sent. */
+const subscribed = () => new Promise((resolve) => setTimeout(resolve, 250));
 
 type Team = Awaited<ReturnType<typeof teamWithKeys>>;
 
@@ -43,7 +46,7 @@ describe.each(testDatabaseKinds())('subscriptions over graphql-ws on %s', (kind)
     const connection = connect();
     const changes = connection.subscribe(MODEL_CHANGED);
     await connection.acknowledged;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await subscribed();
     const model = await newModel();
     const { data, errors } = await changes.next();
     expect(errors).toBeUndefined();
@@ -58,7 +61,7 @@ describe.each(testDatabaseKinds())('subscriptions over graphql-ws on %s', (kind)
     const changes = connection.subscribe(MODEL_CHANGED, { filter: { ids: [model.id] } });
     const deletions = connection.subscribe(AUDIT_LOG_ADDED, { filter: { action: 'DELETED', tableName: TABLES.proxyModel } });
     await connection.acknowledged;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await subscribed();
     await newModel(); // another model: neither subscription hears of it
     await handle.server.graphql(PATCH_MODEL, { id: model.id, patch: { litellmParams: { temperature: 0.5 } } });
     expect((await changes.next()).data!.modelChanged).toMatchObject({ action: 'UPDATED', modelId: model.id });
@@ -78,7 +81,7 @@ describe.each(testDatabaseKinds())('subscriptions over graphql-ws on %s', (kind)
       const connection = connect();
       const changes = connection.subscribe(AUDIT_LOG_ADDED);
       await connection.acknowledged;
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await subscribed();
       const refused = await handle.server.graphql('mutation { addModel(input: { modelName: "rolled-back", litellmParams: { model: "openai/gpt-4o" } }) { id } }');
       expect(refused.errors).toBeDefined();
       expect(await handle.server.sql(`SELECT 1 FROM "${TABLES.proxyModel}" WHERE model_name = 'rolled-back'`)).toEqual([]);
@@ -103,7 +106,7 @@ describe.each(testDatabaseKinds())('subscriptions over graphql-ws on %s', (kind)
       const connection = connect(teamT.memberKey);
       const changes = connection.subscribe(MODEL_CHANGED);
       await connection.acknowledged;
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await subscribed();
       const ofU = await newModel(teamU.adminKey, teamU.teamId);
       const ofT = await newModel(teamT.adminKey, teamT.teamId);
       const { data } = await changes.next();
@@ -122,7 +125,7 @@ describe.each(testDatabaseKinds())('subscriptions over graphql-ws on %s', (kind)
       await Promise.all([admin.acknowledged, member.acknowledged]);
       const first = await refused.next();
       expect(first.errors?.map((error) => error.extensions?.code)).toEqual(['FORBIDDEN']);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await subscribed();
       await newModel(teamU.adminKey, teamU.teamId);
       const ofT = await newModel(teamT.adminKey, teamT.teamId);
       expect((await entries.next()).data!.auditLogAdded).toMatchObject({ objectId: ofT.id, action: 'CREATED' });
@@ -149,7 +152,7 @@ describe.each(testDatabaseKinds())('subscriptions over graphql-ws on %s', (kind)
       const connection = connect(team.memberKey);
       connection.subscribe(MODEL_CHANGED);
       await connection.acknowledged;
-      await handle.server.sql(`UPDATE "${TABLES.verificationToken}" SET blocked = true WHERE token = $1`, [hashApiKey(team.memberKey)]);
+      await handle.server.sql(`UPDATE "${TABLES.verificationToken}" SET blocked = true WHERE token = ?`, [hashApiKey(team.memberKey)]);
       await newModel();
       expect((await connection.closed).code).toBe(4403);
     });
@@ -160,7 +163,7 @@ describe.each(testDatabaseKinds())('subscriptions over graphql-ws on %s', (kind)
       connection.subscribe(MODEL_CHANGED);
       await connection.acknowledged;
       const deletedAt = Date.now();
-      await handle.server.sql(`DELETE FROM "${TABLES.verificationToken}" WHERE token = $1`, [hashApiKey(team.memberKey)]);
+      await handle.server.sql(`DELETE FROM "${TABLES.verificationToken}" WHERE token = ?`, [hashApiKey(team.memberKey)]);
       expect((await connection.closed).code).toBe(4403);
       expect(Date.now() - deletedAt).toBeLessThan(KEY_RECHECK_MS * 3);
     });
@@ -174,9 +177,9 @@ describe.each(testDatabaseKinds())('subscriptions over graphql-ws on %s', (kind)
       const refused = connection.subscribe(MODEL_CHANGED);
       expect((await refused.ended).errors?.map((error) => error.extensions?.code)).toEqual(['LIMIT_EXCEEDED']);
       subscriptions[0].complete();
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await subscribed();
       const again = connection.subscribe(MODEL_CHANGED);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await subscribed();
       const model = await newModel();
       expect((await again.next()).data!.modelChanged.modelId).toBe(model.id);
     });
@@ -188,13 +191,14 @@ describe.each(testDatabaseKinds())('subscriptions over graphql-ws on %s', (kind)
       expect((await connect(team.memberKey).closed).code).toBe(4429);
       await connect(team.adminKey).acknowledged;
       await connections[0].close();
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await subscribed();
       await connect(team.memberKey).acknowledged;
     });
 
     it('applies the depth and alias limits to subscription documents', async () => {
       const connection = connect();
-      const deep = connection.subscribe('subscription { modelChanged { model { team { models: id } } auditLog { model { auditLogs { model { auditLogs { model { auditLogs { id } } } } } } } } }');
+      const nested = 'model { auditLogs { '.repeat(MAX_QUERY_DEPTH / 2) + 'id' + ' } }'.repeat(MAX_QUERY_DEPTH / 2);
+      const deep = connection.subscribe(`subscription { modelChanged { auditLog { ${nested} } } }`);
       const aliases = Array.from({ length: MAX_QUERY_ALIASES + 1 }, (_, index) => `a${index}: modelId`).join(' ');
       const aliased = connection.subscribe(`subscription { modelChanged { ${aliases} } }`);
       for (const refused of [deep, aliased]) {
