@@ -32,10 +32,10 @@ import { queryLimits } from '../server/queryLimits';
 import { createRequestLogPlugin } from '../server/requestLog';
 import { createSubscriptionServer } from '../server/subscriptionServer';
 import { AUDIT_CHANNEL } from '../audit/auditAnnouncements';
-import { DEFAULT_RECONNECT_BACKOFF } from '../live/DedicatedConnectionListener';
+import { listenerFor } from '../live/listenerFor';
 import { LiveConnections } from '../live/LiveConnections';
 import { LiveFeed } from '../live/LiveFeed';
-import { listenerFor } from '../live/NotificationListener';
+import { DEFAULT_RECONNECT_BACKOFF } from '../live/NotificationListener';
 import { buildApiSchema } from './buildApiSchema';
 import { createOrm, type OrmServices } from './createOrm';
 

@@ -5,15 +5,6 @@ import { Client } from 'pg';
 import { DATABASE_CONNECT_TIMEOUT_MS } from '../database/ormOptions';
 import type { ListenerOptions, NotificationListener } from './NotificationListener';
 
-export interface ReconnectBackoff {
-  /** Wait before the first reconnect attempt. */
-  initialMs: number;
-  /** Longest wait between attempts (the wait doubles up to it). */
-  maxMs: number;
-}
-
-export const DEFAULT_RECONNECT_BACKOFF: ReconnectBackoff = { initialMs: 100, maxMs: 10_000 };
-
 export class DedicatedConnectionListener implements NotificationListener {
   private client: Client | undefined;
   private stopped = false;

@@ -1,8 +1,5 @@
 // How an instance hears the audit entries other transactions committed: one LISTEN per instance, whatever the number
-// of subscribers. Two ways to hold it, chosen by the database (see listenerFor).
-import type { MikroORM } from '@mikro-orm/postgresql';
-import { DedicatedConnectionListener, type ReconnectBackoff } from './DedicatedConnectionListener';
-import { SharedSessionListener } from './SharedSessionListener';
+// of subscribers. Two ways to hold it, chosen by the database (listenerFor.ts).
 
 export interface NotificationHandlers {
   /** One notification's payload on the channel. */
@@ -22,19 +19,18 @@ export interface ListenerWarnings {
   info(details: object, message: string): void;
 }
 
+export interface ReconnectBackoff {
+  /** Wait before the first reconnect attempt. */
+  initialMs: number;
+  /** Longest wait between attempts (the wait doubles up to it). */
+  maxMs: number;
+}
+
+export const DEFAULT_RECONNECT_BACKOFF: ReconnectBackoff = { initialMs: 100, maxMs: 10_000 };
+
 export interface ListenerOptions {
   channel: string;
   handlers: NotificationHandlers;
   logger: ListenerWarnings;
   backoff: ReconnectBackoff;
-}
-
-/**
- * PostgreSQL: a connection of its own, outside the pool. PGlite (the embedded database, or any served over its socket)
- * is one session: a second connection is refused, so the LISTEN is issued on that session and heard on the ORM's own
- * connection.
- */
-export async function listenerFor(orm: MikroORM, databaseUrl: string, options: ListenerOptions): Promise<NotificationListener> {
-  const [{ version }] = await orm.em.getConnection().execute<{ version: string }[]>('SELECT version() AS version');
-  return String(version).includes('PGlite') ? new SharedSessionListener(orm, options) : new DedicatedConnectionListener(databaseUrl, options);
 }
