@@ -106,7 +106,21 @@ ${table}
 - Data: ${conditions.seed}
 ${conditions.contestants.map((line) => `- ${line}`).join('\n')}
 `;
-  writeFileSync(file, text);
+  writeFileSync(file, text + keptSections(file));
+}
+
+/** The sections other benchmarks keep in the same file (`npm run bench:subscriptions`'s): from its heading on. */
+const KEPT_SECTION_HEADING = '\n## Subscriptions';
+
+function keptSections(file: string): string {
+  let existing = '';
+  try {
+    existing = readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+  const start = existing.indexOf(KEPT_SECTION_HEADING);
+  return start < 0 ? '' : existing.slice(start);
 }
 
 function cpuModel(): string {
