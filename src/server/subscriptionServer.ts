@@ -7,7 +7,7 @@ import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { GraphQLError, getOperationAST, parse, specifiedRules, validate, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Context as GraphqlWsContext } from 'graphql-ws';
-import { WebSocketServer } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import { extractApiKey } from '../access/resolvePrincipal';
 import { ApiError } from '../errors/ApiError';
 import { BAD_REQUEST_CODE } from '../errors/errorCodes';
@@ -48,7 +48,8 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
     maxPayload: MAX_WEBSOCKET_MESSAGE_BYTES,
     // A browser always sends Origin: only pages of this server (GraphiQL) or listed origins may connect. Other
     // clients send none. The key travels in connection_init, never in a cookie, so a foreign page has nothing to ride on.
-    verifyClient: ({ origin, req }: { origin?: string; req: http.IncomingMessage }) => !origin || allowedOrigins.has(origin) || isSameOrigin(origin, req),
+    verifyClient: ({ origin, req }: { origin?: string; req: http.IncomingMessage }, decide: (allowed: boolean, status?: number, message?: string) => void) =>
+      !origin || allowedOrigins.has(origin) || isSameOrigin(origin, req) ? decide(true) : decide(false, 403, 'Forbidden: this origin may not open a WebSocket here'),
   });
   const sessions = new WeakMap<GraphqlWsContext, LiveSession>();
 
@@ -56,11 +57,16 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
     {
       schema: options.schema,
       async onConnect(context) {
-        const socket = (context.extra as { socket: { close(code: number, reason: string): void } }).socket;
+        const socket = (context.extra as { socket: WebSocket }).socket;
         const apiKey = extractApiKey((name) => connectionParam(context.connectionParams, name));
         try {
           const session = await connections.open(apiKey, (code, reason) => socket.close(code, reason));
           if (!session) return false;
+          // Gone while its key was being checked: onClose has run already, with no session to release.
+          if (socket.readyState !== WebSocket.OPEN) {
+            connections.release(session);
+            return false;
+          }
           sessions.set(context, session);
           return true;
         } catch (error) {
