@@ -89,6 +89,8 @@ export function enforceAuthDirectives(schema: GraphQLSchema): GraphQLSchema {
       // of an object type is checked against its parent's team here.
       const checksParentTeam = !rootTypes.includes(type);
       field.resolve = guardedResolver(options, checksParentTeam, `${type.name}.${field.name}`, field.resolve ?? defaultFieldResolver);
+      // A subscription is checked when it starts, and its resolve above again on every event it delivers.
+      if (field.subscribe) field.subscribe = guardedResolver(options, false, `${type.name}.${field.name}`, field.subscribe);
     }
   }
   return schema;

@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import type { GraphQLSchema } from 'graphql';
 import { JSONResolver } from 'graphql-scalars';
-import { buildSchemaSync, type NonEmptyArray } from 'type-graphql';
+import { buildSchemaSync, type NonEmptyArray, type PubSub } from 'type-graphql';
 import { enforceAuthDirectives, withAuthDirective } from '../access/Auth';
 import { PrincipalResolver } from '../access/principal.resolver';
 import { AdminResolver } from '../admin/admin.resolver';
@@ -12,6 +12,7 @@ import { UndoResolver } from '../audit/undo.resolver';
 import { EncryptionResolver } from '../encryption/encryption.resolver';
 import { DateTimeScalar } from '../graphql/scalars/DateTime';
 import { CredentialResolver } from '../credentials/credential.resolver';
+import { LiveResolver } from '../live/live.resolver';
 import { CredentialModelsResolver, ModelConnectionTotalCount, ModelResolver } from '../models/model.resolver';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -27,7 +28,21 @@ const RESOLVERS: NonEmptyArray<Function> = [
   CredentialResolver,
   CredentialModelsResolver,
   EncryptionResolver,
+  LiveResolver,
 ];
+
+/**
+ * type-graphql wants a PubSub for any subscription, but every one here brings its own `subscribe` (the instance's
+ * LISTEN feed, src/live): no topic is ever published or subscribed to.
+ */
+const NO_TOPICS: PubSub = {
+  publish() {
+    throw new Error('Subscriptions here read the database notification feed (src/live); nothing publishes topics.');
+  },
+  subscribe() {
+    throw new Error('Subscriptions here read the database notification feed (src/live); none subscribes to topics.');
+  },
+};
 
 export function buildApiSchema(): GraphQLSchema {
   return enforceAuthDirectives(
@@ -36,6 +51,7 @@ export function buildApiSchema(): GraphQLSchema {
         resolvers: RESOLVERS,
         scalarsMap: [{ type: Date, scalar: DateTimeScalar }, { type: Object, scalar: JSONResolver }],
         validate: false,
+        pubSub: NO_TOPICS,
       }),
     ),
   );

@@ -23,13 +23,20 @@ import { TABLES } from '../database/tables';
 import { StartupError } from '../errors/StartupError';
 import type { ApiContext, AppServices } from '../graphql/context';
 import { RequestLoaders } from '../graphql/requestLoaders';
-import { createHttpServer } from '../server/createHttpServer';
+import type { LiveContext } from '../live/liveEvents';
+import { createHttpServer, GRAPHQL_PATH } from '../server/createHttpServer';
 import { createErrorFormatter } from '../server/formatError';
 import { createInputGuardPlugin } from '../server/inputGuard';
 import { jitGateway } from '../server/jitExecutor';
 import type { Logger } from '../server/logger';
 import { queryLimits } from '../server/queryLimits';
 import { createRequestLogPlugin } from '../server/requestLog';
+import { createSubscriptionServer } from '../server/subscriptionServer';
+import { AUDIT_CHANNEL } from '../audit/auditAnnouncements';
+import { listenerFor } from '../live/listenerFor';
+import { LiveConnections } from '../live/LiveConnections';
+import { LiveFeed } from '../live/LiveFeed';
+import { DEFAULT_RECONNECT_BACKOFF } from '../live/NotificationListener';
 import { buildApiSchema } from './buildApiSchema';
 import { createOrm, type OrmServices } from './createOrm';
 
@@ -75,7 +82,7 @@ export async function startApp(environmentSettings: Settings, logger: Logger): P
       configFile: settings.configFile,
       schema,
     };
-    return await serve(settings, logger, orm, services, embedded);
+    return await serve(settings, logger, orm, services, embedded, embedded?.url ?? settings.databaseUrl!);
   } catch (error) {
     await embedded?.stop();
     throw error;
@@ -155,8 +162,10 @@ async function serve(
   orm: MikroORM,
   services: AppServices,
   embedded: EmbeddedDatabase | undefined,
+  databaseUrl: string,
 ): Promise<RunningApp> {
   let apollo: ApolloServer<ApiContext>;
+  const resolveKey = (apiKey: string | undefined) => resolvePrincipal(apiKey, services.masterKeyHash, new KeyRepository(orm.em));
   const httpServer = createHttpServer({
     get apollo() {
       return apollo;
@@ -170,7 +179,7 @@ async function serve(
       // No fork per request: reads go through the repositories' SELECTs, and every change runs in
       // em.transactional, which forks its own unit of work.
       const { em } = orm;
-      const principal = await resolvePrincipal(extractApiKey(header), services.masterKeyHash, new KeyRepository(em));
+      const principal = await resolveKey(extractApiKey(header));
       const context: ApiContext = {
         requestId,
         principal,
@@ -188,10 +197,38 @@ async function serve(
     requestTimeoutMs: settings.requestTimeoutMs,
   });
   const limits = queryLimits();
+  const schema = buildApiSchema();
+  const formatError = createErrorFormatter(logger, !settings.production);
+  // Subscriptions: one LISTEN per instance feeds every WebSocket subscriber of it (README "Live changes").
+  const feed = new LiveFeed(orm.em, logger);
+  const listener = await listenerFor(orm, databaseUrl, { channel: AUDIT_CHANNEL, handlers: feed.handlers, logger, backoff: DEFAULT_RECONNECT_BACKOFF });
+  const connections = new LiveConnections(resolveKey, settings.live, logger);
+  const subscriptions = createSubscriptionServer({
+    httpServer,
+    path: GRAPHQL_PATH,
+    schema,
+    connections,
+    createContext(session, requestId) {
+      const context: LiveContext = {
+        requestId,
+        principal: session.principal,
+        access: new AccessGuard(session.principal),
+        em: orm.em,
+        services,
+        loaders: new RequestLoaders<ApiContext>(() => context),
+        live: { feed, connections, session },
+      };
+      return context;
+    },
+    limits,
+    formatError,
+    allowedOrigins: settings.live.allowedOrigins,
+    logger,
+  });
   apollo = new ApolloServer<ApiContext>({
     // Operations run compiled by graphql-jit (server/jitExecutor.ts), over the same schema and resolvers.
-    gateway: jitGateway(buildApiSchema()),
-    formatError: createErrorFormatter(logger, !settings.production),
+    gateway: jitGateway(schema),
+    formatError,
     includeStacktraceInErrorResponses: false,
     introspection: !settings.production,
     csrfPrevention: true,
@@ -208,6 +245,7 @@ async function serve(
     // GraphiQL is served by the HTTP layer (src/server/graphiql), not by Apollo's landing page.
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      subscriptions.plugin,
       ApolloServerPluginLandingPageDisabled(),
       // No cache hints are used; the default cache-control plugin would still wrap every field resolver.
       ApolloServerPluginCacheControlDisabled(),
@@ -217,6 +255,8 @@ async function serve(
     ],
   });
   await apollo.start();
+  await listener.start();
+  connections.start();
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(settings.port, settings.host, () => resolve());
@@ -228,6 +268,7 @@ async function serve(
     orm,
     async stop() {
       await apollo.stop();
+      await listener.stop();
       await orm.close();
       await embedded?.stop();
     },

@@ -24,6 +24,8 @@ export interface StoredAuditEntry {
 
 /** What `auditLogs` may filter on, besides the caller's scope; timestamps already checked to be storable. */
 export interface StoredAuditFilter {
+  /** One entry by its id (auditLogAdded reads each new entry through the filter it was subscribed with). */
+  id?: string;
   objectId?: string;
   action?: string;
   /** Only entries whose action is none of these. */
@@ -134,6 +136,7 @@ export class AuditLogRepository {
     const conditions: SqlFragment[] = [];
     const visibility = auditVisibilityCondition(scope);
     if (visibility) conditions.push(visibility);
+    if (filter.id) conditions.push(sql`id = ${filter.id}`);
     if (filter.objectId) conditions.push(sql`object_id = ${filter.objectId}`);
     if (filter.action) conditions.push(sql`action = ${filter.action}`);
     if (filter.actionNotIn) conditions.push(sql`NOT (action = ANY(${[...filter.actionNotIn]}::text[]))`);

@@ -73,6 +73,12 @@ export class AuditLogService {
     return entry && auditLogNode(entry);
   }
 
+  /** The entry `id` if the caller may read it and it matches `filter` (auditLogAdded), else null. */
+  async findVisibleMatching(id: string, filter: AuditLogFilter | null | undefined): Promise<AuditLogNode | null> {
+    const [entry] = await this.entries.page(this.access.scope(AuthRule.AUDIT_READER), { ...storedFilterOf(filter), id }, undefined, 1);
+    return entry ? auditLogNode(entry) : null;
+  }
+
   /** The newest `limit` entries of each model the caller may read, for Model.auditLogs (batched by a loader). */
   async latestOfModels(modelIds: readonly string[], limit: number): Promise<AuditLogNode[][]> {
     const entries = await this.entries.latestOfModels(this.access.scope(AuthRule.AUDIT_READER), modelIds, limit);
@@ -84,7 +90,8 @@ function cursorOf(node: AuditLogNode): string {
   return encodeCursor({ updatedAt: isoTimestamp(node.updatedAt), id: node.id });
 }
 
-function storedFilterOf(filter: AuditLogFilter | null | undefined): StoredAuditFilter {
+/** The filter as the repository takes it; BAD_USER_INPUT for bounds no timestamp can hold. */
+export function storedFilterOf(filter: AuditLogFilter | null | undefined): StoredAuditFilter {
   return {
     objectId: filter?.objectId ?? undefined,
     ...actionFilterOf(filter?.action),

@@ -12,6 +12,7 @@ import {
   type EntityManager,
   type EventSubscriber,
   type FlushEventArgs,
+  type TransactionEventArgs,
   type UnitOfWork,
 } from '@mikro-orm/core';
 import { AuditLog, type AuditAction } from '../database/entities/AuditLog';
@@ -20,6 +21,7 @@ import { ENTITIES } from '../database/entities';
 import type { AuthenticatedPrincipal } from '../access/Principal';
 import { UnattributedChangeError } from '../errors/UnattributedChangeError';
 import { currentActor } from '../request/RequestScope';
+import { announceAuditEntries } from './auditAnnouncements';
 import { rowSnapshot, snapshotColumns } from './auditSnapshot';
 
 /** Every table but the audit trail itself. */
@@ -41,17 +43,32 @@ export const BOOKKEEPING_COLUMNS: ReadonlySet<string> = new Set(['updated_at', '
 type AuditedChange = ChangeSet<AnyEntity>;
 
 export class AuditSubscriber implements EventSubscriber {
+  /** Entries of a flush that runs outside a transaction, announced in the one MikroORM then opens for it. */
+  private readonly unannounced = new WeakMap<UnitOfWork, string[]>();
+
   async onFlush({ em, uow }: FlushEventArgs): Promise<void> {
     const changes = uow.getChangeSets().filter((change) => AUDITED_ENTITY_NAMES.has(change.meta.className));
     if (changes.length === 0) return;
     const actor = currentActor();
     if (!actor) throw UnattributedChangeError.noActor(changes.map((change) => change.meta.tableName));
     await takeSerialKeysBeforeInsert(em, changes);
+    const ids: string[] = [];
     for (const change of changes) {
       const entry = await auditEntry(em, uow, change, actor);
       // Computing its change set here makes the entry part of this flush, hence of its transaction.
       if (entry) uow.computeChangeSet(entry);
+      if (entry) ids.push(entry.id);
     }
+    if (ids.length === 0) return;
+    if (em.isInTransaction()) await announceAuditEntries(em, ids, em.getTransactionContext());
+    else this.unannounced.set(uow, ids);
+  }
+
+  async beforeTransactionCommit({ em, uow, transaction }: TransactionEventArgs): Promise<void> {
+    const ids = uow && this.unannounced.get(uow);
+    if (!ids) return;
+    this.unannounced.delete(uow);
+    await announceAuditEntries(em, ids, transaction);
   }
 }
 

@@ -10,6 +10,10 @@ export const DEFAULT_DATA_DIR = './.data';
 export const DEFAULT_CONFIG_FILE = './config.yaml';
 export const DEFAULT_DATABASE_POOL_SIZE = 10;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+export const DEFAULT_LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION = 20;
+export const DEFAULT_LIVE_MAX_CONNECTIONS_PER_KEY = 50;
+/** The longest a revoked key may keep its WebSocket connections (the issue's bound; a shorter one may be set). */
+export const MAX_LIVE_KEY_RECHECK_MS = 30_000;
 
 /** The config file's setting of the proxy's write algorithm; it wins over the environment, as it does in the proxy. */
 export const CONFIG_ENCRYPTION_ALGORITHM_SETTING = 'general_settings.encryption_algorithm';
@@ -49,6 +53,17 @@ export interface Settings {
   graphiql: boolean;
   /** REQUEST_TIMEOUT_MS: a GraphQL request still running after this long is answered with an error. */
   requestTimeoutMs: number;
+  /** Subscriptions over WebSocket (README "Live changes"). */
+  live: {
+    /** LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION: subscriptions one WebSocket connection may hold at once. */
+    maxSubscriptionsPerConnection: number;
+    /** LIVE_MAX_CONNECTIONS_PER_KEY: WebSocket connections one API key may hold on one instance. */
+    maxConnectionsPerKey: number;
+    /** LIVE_KEY_RECHECK_MS: the longest time between two checks of a connection's key (at most 30 s). */
+    keyRecheckMs: number;
+    /** LIVE_ALLOWED_ORIGINS: browser origins besides the server's own that may open a WebSocket (comma-separated). */
+    allowedOrigins: string[];
+  };
 }
 
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
@@ -67,7 +82,23 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     production,
     graphiql: !production && parseBoolean('GRAPHIQL', env.GRAPHIQL, true),
     requestTimeoutMs: parsePositiveInteger('REQUEST_TIMEOUT_MS', env.REQUEST_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS),
+    live: {
+      maxSubscriptionsPerConnection: parsePositiveInteger(
+        'LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION',
+        env.LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION,
+        DEFAULT_LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION,
+      ),
+      maxConnectionsPerKey: parsePositiveInteger('LIVE_MAX_CONNECTIONS_PER_KEY', env.LIVE_MAX_CONNECTIONS_PER_KEY, DEFAULT_LIVE_MAX_CONNECTIONS_PER_KEY),
+      keyRecheckMs: parseKeyRecheckMs(env.LIVE_KEY_RECHECK_MS),
+      allowedOrigins: (nonEmpty(env.LIVE_ALLOWED_ORIGINS) ?? '').split(',').map((origin) => origin.trim()).filter(Boolean),
+    },
   };
+}
+
+function parseKeyRecheckMs(raw: string | undefined): number {
+  const value = parsePositiveInteger('LIVE_KEY_RECHECK_MS', raw, MAX_LIVE_KEY_RECHECK_MS);
+  if (value > MAX_LIVE_KEY_RECHECK_MS) throw StartupError.invalidSetting('LIVE_KEY_RECHECK_MS', `must be at most ${MAX_LIVE_KEY_RECHECK_MS}`);
+  return value;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

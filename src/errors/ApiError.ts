@@ -44,6 +44,15 @@ export class ApiError extends GraphQLError {
       `The stored ${column} of model ${JSON.stringify(modelId)} is not a JSON object, so it is not shown. It needs repair in the database.`,
     );
   }
+
+  /** Delivered on a subscription, which stays open: what happened meanwhile was not heard. */
+  static eventsMissed(): ApiError {
+    return new ApiError('EVENTS_MISSED', 'Changes may have been missed: this server lost its connection to the database notifications for a while. Read the data again.');
+  }
+
+  static limitExceeded(message: string): ApiError {
+    return new ApiError('LIMIT_EXCEEDED', message);
+  }
 }
 
 export function isApiError(error: unknown): error is ApiError {

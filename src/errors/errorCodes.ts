@@ -1,7 +1,19 @@
 // Every `extensions.code` this API answers with, in one place.
 
 /** Errors a resolver raises on purpose (ApiError), each with its meaning to a client. */
-export const API_ERROR_CODES = ['UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'BAD_USER_INPUT', 'CONFLICT', 'UNREADABLE_STORED_VALUE'] as const;
+export const API_ERROR_CODES = [
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'BAD_USER_INPUT',
+  'CONFLICT',
+  /** A subscription's instance lost its database notifications for a while: refetch what it shows. */
+  'EVENTS_MISSED',
+  /** Over a subscription limit (subscriptions per connection). */
+  'LIMIT_EXCEEDED',
+  /** A stored column that is not what it must be (a JSON object): shown as null, changes refused until repaired. */
+  'UNREADABLE_STORED_VALUE',
+] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 
 /** The request itself is malformed (body not JSON, too large, a subscription over HTTP). */

@@ -2,7 +2,7 @@
 // cannot hold (a NUL character, which in SQL text even breaks the wire protocol; an unpaired UTF-16 surrogate,
 // which jsonb refuses), numbers no JSON can hold (a literal 1e400 would be stored as null), JSON nested deeper than
 // any real model configuration (the recursive validation, merge and masking code would overflow the stack), and
-// subscriptions (the schema has none).
+// subscriptions over HTTP (they are served over WebSocket, where subscriptionServer.ts applies the same checks).
 import { HeaderMap, type ApolloServerPlugin, type BaseContext, type GraphQLResponse } from '@apollo/server';
 import { Kind, visit, type DocumentNode } from 'graphql';
 import { BAD_REQUEST_CODE, type ApiErrorCode } from '../errors/errorCodes';
@@ -16,13 +16,20 @@ export function createInputGuardPlugin(): ApolloServerPlugin<BaseContext> {
       return {
         // Answers in place of execution, as a field error would (data: null), so clients see one shape for bad input.
         async responseForOperation({ request, document, operation }) {
-          if (operation?.operation === 'subscription') return refusal(BAD_REQUEST_CODE, 'This API has no subscriptions: send a query or a mutation.');
-          const problem = findVariableProblem(request.variables ?? {}) ?? findLiteralProblem(document);
+          if (operation?.operation === 'subscription') return refusal(BAD_REQUEST_CODE, SUBSCRIPTION_OVER_HTTP);
+          const problem = findInputProblem(request.variables ?? {}, document);
           return problem ? refusal('BAD_USER_INPUT' satisfies ApiErrorCode, problem) : null;
         },
       };
     },
   };
+}
+
+export const SUBSCRIPTION_OVER_HTTP = 'Subscriptions are served over WebSocket (graphql-ws) at /graphql: send queries and mutations over HTTP.';
+
+/** Why no resolver could safely handle these variables or the document's literals; undefined when they are fine. */
+export function findInputProblem(variables: Record<string, unknown>, document: DocumentNode | undefined): string | undefined {
+  return findVariableProblem(variables) ?? findLiteralProblem(document);
 }
 
 /** Walks every variable without recursion, so no input, however deep, can overflow the stack here. */

@@ -1,12 +1,13 @@
 // GraphiQL in real headless Chromium (Debian's, driven by playwright-core, never a downloaded browser): the
-// page this server serves runs a query with the key pasted into the headers editor, and nothing it loads comes
-// from anywhere but this server. Without Chromium the browser part is skipped, or fails with CI=true or
+// page this server serves runs a query with the key pasted into the headers editor, then a subscription over the
+// WebSocket, and nothing it loads comes from anywhere but this server. Without Chromium the browser part is skipped, or fails with CI=true or
 // REQUIRE_BROWSER=1 (test/support/chromium.ts).
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM_INSTALL_COMMAND, chromiumForTests } from '../support/chromium';
+import { addModel } from '../support/fixtures';
 import { serverForEachFile, TEST_MASTER_KEY } from '../support/testServer';
 
 const CHROMIUM = chromiumForTests();
@@ -33,6 +34,7 @@ describe('GraphiQL at GET /graphql', () => {
     let context: BrowserContext;
     let page: Page;
     const requestedUrls: string[] = [];
+    const webSocketUrls: string[] = [];
     const pageErrors: string[] = [];
 
     beforeAll(async () => {
@@ -51,6 +53,7 @@ describe('GraphiQL at GET /graphql', () => {
       );
       page = context.pages()[0] ?? (await context.newPage());
       page.on('request', (request) => requestedUrls.push(request.url()));
+      page.on('websocket', (socket) => webSocketUrls.push(socket.url()));
       page.on('pageerror', (error) => pageErrors.push(error.message));
       page.on('console', (message) => {
         if (message.type() === 'error') pageErrors.push(message.text());
@@ -74,6 +77,20 @@ describe('GraphiQL at GET /graphql', () => {
 
       mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
       await page.screenshot({ path: SCREENSHOT });
+    });
+
+    it('runs a subscription over the WebSocket, the key from the headers editor in connection_init', async () => {
+      await replaceEditorText(page, QUERY_EDITOR, 'subscription { modelChanged { action modelId } }');
+      await page.locator('.graphiql-execute-button').click();
+      // Running until stopped: the change below is made once the socket had time to subscribe.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const model = await addModel(handle.server);
+
+      const response = page.locator(RESPONSE_PANE);
+      await response.getByText(model.id).waitFor();
+      expect(JSON.parse(textOf(await response.innerText()))).toEqual({ data: { modelChanged: { action: 'CREATED', modelId: model.id } } });
+      await page.locator('.graphiql-execute-button').click();
+      expect(webSocketUrls).toEqual([`${handle.server.url.replace(/^http/, 'ws')}/graphql`]);
     });
 
     it('loaded everything from this server and nothing from anywhere else', () => {

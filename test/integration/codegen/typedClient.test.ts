@@ -76,6 +76,15 @@ describe.each(testDatabaseKinds())('the typed dashboard client on %s', (kind) =>
     expect(session.auditPages[0].totalCount).toBe(entries.length);
 
     expect(session.deleted).toMatchObject({ id: added.id, model: { id: added.id, teamId: team.id } });
+
+    // The subscription to the model, over graphql-ws, heard the patch, the rotation and the delete, secrets masked.
+    expect(session.liveChanges.map((change) => [change.action, change.modelId])).toEqual([
+      ['UPDATED', added.id],
+      ['UPDATED', added.id],
+      ['DELETED', added.id],
+    ]);
+    expect(session.liveChanges[0].model).toMatchObject({ id: added.id, litellmParams: { rpm: 60, api_key: expect.stringMatching(/^sk-\*+/) } });
+    expect(session.liveChanges[2].model).toBeNull();
   });
 
   it('reports GraphQL errors as a GraphqlRequestError carrying extensions.code', async () => {

@@ -98,8 +98,8 @@ describe('query limits and request hardening', () => {
       expectRefused(response, 413, 'BAD_REQUEST', /too large/);
     });
 
-    it('refuses subscriptions, which this API does not have', async () => {
-      expectRefused(await post({ query: 'subscription { me { userId } }' }), 400, 'BAD_REQUEST', /no subscriptions/);
+    it('refuses subscriptions over HTTP: they are served over WebSocket', async () => {
+      expectRefused(await post({ query: 'subscription { modelChanged { modelId } }' }), 400, 'BAD_REQUEST', /served over WebSocket/);
     });
 
     it('refuses automatic persisted queries: no per-process query cache', async () => {

@@ -11,6 +11,7 @@ const LAYERS = [
   '(root)',
   'app',
   'server',
+  'live',
   'admin',
   'encryption',
   'audit',

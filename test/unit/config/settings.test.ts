@@ -40,6 +40,28 @@ describe('loadSettings: REQUEST_TIMEOUT_MS', () => {
   });
 });
 
+describe('loadSettings: the limits of subscriptions', () => {
+  it('defaults to 20 subscriptions per connection, 50 connections per key, a key check every 30 s, no other origin', () => {
+    expect(loadSettings({}).live).toEqual({ maxSubscriptionsPerConnection: 20, maxConnectionsPerKey: 50, keyRecheckMs: 30_000, allowedOrigins: [] });
+  });
+
+  it('reads each of them', () => {
+    const { live } = loadSettings({
+      LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION: '5',
+      LIVE_MAX_CONNECTIONS_PER_KEY: '200',
+      LIVE_KEY_RECHECK_MS: '1000',
+      LIVE_ALLOWED_ORIGINS: ' https://dash.example.com , https://ops.example.com',
+    });
+    expect(live).toEqual({ maxSubscriptionsPerConnection: 5, maxConnectionsPerKey: 200, keyRecheckMs: 1000, allowedOrigins: ['https://dash.example.com', 'https://ops.example.com'] });
+  });
+
+  it('refuses a key check rarer than every 30 s, and limits that are not positive whole numbers', () => {
+    expect(() => loadSettings({ LIVE_KEY_RECHECK_MS: '60000' })).toThrow('LIVE_KEY_RECHECK_MS: must be at most 30000');
+    expect(() => loadSettings({ LIVE_MAX_CONNECTIONS_PER_KEY: '0' })).toThrow(StartupError);
+    expect(() => loadSettings({ LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION: 'many' })).toThrow(StartupError);
+  });
+});
+
 describe('loadSettings: salt keys', () => {
   it('reads LITELLM_SALT_KEY and LITELLM_SALT_KEY_PREVIOUS', () => {
     expect(loadSettings({ LITELLM_SALT_KEY: 'sk-new', LITELLM_SALT_KEY_PREVIOUS: 'sk-old' })).toMatchObject({ saltKey: 'sk-new', previousSaltKey: 'sk-old' });
