@@ -146,8 +146,14 @@ async function replaceEditorText(page: Page, editorSelector: string, text: strin
   await page.keyboard.press('ControlOrMeta+A');
   await page.keyboard.press('Delete');
   await page.keyboard.type(text);
-  expect(textOf(await editor.locator('.view-lines').innerText())).toBe(text);
+  // Monaco renders on the next animation frame: a loaded machine may show the last keystrokes a little later.
+  const rendered = async () => textOf(await editor.locator('.view-lines').innerText());
+  for (const deadline = Date.now() + RENDER_WAIT_MS; (await rendered()) !== text && Date.now() < deadline; ) await page.waitForTimeout(50);
+  expect(await rendered()).toBe(text);
 }
+
+/** How long the editor may take to show what was typed. */
+const RENDER_WAIT_MS = 5_000;
 
 /** Monaco renders spaces as non-breaking spaces. */
 function textOf(renderedText: string): string {
