@@ -17,6 +17,7 @@ import { hashApiKey } from '../crypto/hashApiKey';
 import { PresentedValues } from '../crypto/PresentedValues';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../database/embedded/EmbeddedDatabase';
 import type { OrmOptionsInput } from '../database/ormOptions';
+import { RowMemos } from '../database/RowMemos';
 import { readDatabaseTables } from '../database/schema/DatabaseTables';
 import { schemaFactsOf, type SchemaFacts } from '../database/schema/SchemaFacts';
 import { TABLES } from '../database/tables';
@@ -77,6 +78,7 @@ export async function startApp(environmentSettings: Settings, logger: Logger): P
     const services: AppServices = {
       cipher,
       presentedValues: new PresentedValues(cipher),
+      rowMemos: new RowMemos(),
       masterKeyHash: hashApiKey(masterKey),
       configModels: configFile.models,
       configFile: settings.configFile,

@@ -12,7 +12,7 @@ import { ConnectionType, pageSize } from '../graphql/connection';
 import type { ApiContext, ApiLoaderFactory } from '../graphql/context';
 
 import { storedModelById } from '../models/model.resolver';
-import { configModelNode, ModelNode, storedModelNode } from '../models/model.type';
+import { configModelNode, ModelNode } from '../models/model.type';
 import { AuditLogFilter } from './auditLog.input';
 import { AuditLogNode } from './auditLog.type';
 import { AuditLogService } from './AuditLogService';
@@ -74,8 +74,7 @@ export class AuditLogResolver {
     const facts = { tableName: entry.tableName, beforeValue: entry.storedBeforeValue, updatedValues: entry.storedUpdatedValues };
     if (!isModelAuditEntry(facts)) return null;
     const configModel = context.services.configModels.find((model) => model.id === entry.objectId);
-    const stored = configModel ? null : await context.loaders.get(storedModelById).load(entry.objectId);
-    const node = configModel ? configModelNode(configModel) : stored ? storedModelNode(stored) : null;
+    const node = configModel ? configModelNode(configModel) : await context.loaders.get(storedModelById).load(entry.objectId);
     // The same rule as `model(id)`: a model the caller may not see is not shown here either.
     return node && accessOf(context).allows(AuthRule.MODEL_VIEWER, node.ownerTeam) ? node : null;
   }

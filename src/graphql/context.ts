@@ -5,18 +5,21 @@ import type { AccessContext } from '../access/Auth';
 import type { ConfigModel } from '../config/configFileModels';
 import type { AtRestCipher } from '../crypto/AtRestCipher';
 import type { PresentedValues } from '../crypto/PresentedValues';
+import type { RowMemos } from '../database/RowMemos';
 import type { SchemaFacts } from '../database/schema/SchemaFacts';
 import type { LoaderFactory, RequestLoaders } from './requestLoaders';
 
 /**
  * Process-wide dependencies, read-only after start-up: nothing that matters lives in memory between requests (many
- * instances may share one database).
+ * instances may share one database). The memos only keep what stored values present as, checked against each read.
  */
 export interface AppServices {
   /** At-rest encryption of litellm_params under LITELLM_SALT_KEY (else the master key), in the proxy's algorithm. */
   cipher: AtRestCipher;
   /** What stored litellm_params values present as (decrypted, masked), memoised for this app's cipher. */
   presentedValues: PresentedValues;
+  /** What rows read often present as, kept while they are unchanged (database/RowMemos.ts). */
+  rowMemos: RowMemos;
   /** hashApiKey of the master key: a request's key is compared by its hash, so the key itself is not kept here. */
   masterKeyHash: string;
   /** Read-only models from CONFIG_FILE. */

@@ -1,4 +1,4 @@
-// All of the model aggregate's SQL. Reads are plain SELECTs returning StoredModel rows (the ORM's entity factory costs
+// All of the model aggregate's SQL. Reads are plain SELECTs returning StoredModelRows (the ORM's entity factory costs
 // several times as much per row); changes lock and load the entity through the ORM, whose unit of work writes the
 // audit trail.
 import { LockMode } from '@mikro-orm/core';
@@ -51,11 +51,12 @@ export interface StoredModelPosition {
   modelId: string;
 }
 
-interface StoredModelRow {
+/** A model row as the driver returns it: the JSON columns as their JSON text (model nodes are built from it once, see storedModelNodes.ts). */
+export interface StoredModelRow {
   model_id: string;
   model_name: string;
-  litellm_params: unknown;
-  model_info: unknown;
+  litellm_params: string | null;
+  model_info: string | null;
   blocked: boolean | null;
   created_at: unknown;
   created_by: string;
@@ -81,36 +82,36 @@ export class ModelRepository {
     schema: SchemaFacts,
   ) {
     this.hasBlockedColumn = schema.modelBlockedColumn;
-    // An older proxy's table has no `blocked`: every model reads as not blocked there.
+    // An older proxy's table has no `blocked`: every model reads as not blocked there. The JSON columns come as text,
+    // which PostgreSQL writes out anyway: a row read before is recognised by it without parsing anything.
     this.columns = trusted(
-      `model_id, model_name, litellm_params, model_info, ${schema.modelBlockedColumn ? 'blocked' : 'false AS blocked'}, created_at, created_by, updated_at, updated_by`,
+      `model_id, model_name, litellm_params::text AS litellm_params, model_info::text AS model_info, ${schema.modelBlockedColumn ? 'blocked' : 'false AS blocked'}, created_at, created_by, updated_at, updated_by`,
     );
   }
 
-  async findById(id: string): Promise<StoredModel | null> {
+  async findById(id: string): Promise<StoredModelRow | null> {
     const [row] = await readRows<StoredModelRow>(this.em, sql`SELECT ${this.columns} FROM ${table(TABLES.proxyModel)} WHERE model_id = ${id}`);
-    return row ? storedModelOf(row) : null;
+    return row ?? null;
   }
 
   /** The models with these ids, in the order asked for; null where there is none. */
-  async findByIds(ids: readonly string[]): Promise<(StoredModel | null)[]> {
+  async findByIds(ids: readonly string[]): Promise<(StoredModelRow | null)[]> {
     const rows = await readRows<StoredModelRow>(
       this.em,
       sql`SELECT ${this.columns} FROM ${table(TABLES.proxyModel)} WHERE model_id = ANY(${[...ids]}::text[])`,
     );
-    const byId = new Map(rows.map((row) => [row.model_id, storedModelOf(row)]));
+    const byId = new Map(rows.map((row) => [row.model_id, row]));
     return ids.map((id) => byId.get(id) ?? null);
   }
 
   /** Up to `limit` models within `scope`, after `after`, by (created_at, model_id). */
-  async page(scope: TeamScope, filter: StoredModelFilter, after: StoredModelPosition | undefined, limit: number): Promise<StoredModel[]> {
+  page(scope: TeamScope, filter: StoredModelFilter, after: StoredModelPosition | undefined, limit: number): Promise<StoredModelRow[]> {
     const conditions = this.conditions(scope, filter);
     if (after) conditions.push(sql`(created_at, model_id) > (${utcTimestampLiteral(after.createdAt)}::timestamp, ${after.modelId})`);
-    const rows = await readRows<StoredModelRow>(
+    return readRows<StoredModelRow>(
       this.em,
       sql`SELECT ${this.columns} FROM ${table(TABLES.proxyModel)} ${where(conditions)} ORDER BY created_at, model_id LIMIT ${limit}`,
     );
-    return rows.map(storedModelOf);
   }
 
   async count(scope: TeamScope, filter: StoredModelFilter): Promise<number> {
@@ -170,18 +171,31 @@ export class ModelRepository {
   }
 }
 
-function storedModelOf(row: StoredModelRow): StoredModel {
+export function storedModelOf(row: StoredModelRow): StoredModel {
   return {
     modelId: row.model_id,
     modelName: row.model_name,
-    litellmParams: row.litellm_params,
-    modelInfo: row.model_info,
+    litellmParams: jsonOfText(row.litellm_params),
+    modelInfo: jsonOfText(row.model_info),
     blocked: row.blocked === true,
     createdAt: readUtcTimestamp(row.created_at),
     createdBy: row.created_by,
     updatedAt: readUtcTimestamp(row.updated_at),
     updatedBy: row.updated_by,
   };
+}
+
+/**
+ * What the driver would have parsed the column into. jsonb's text is always JSON; a column of another type (never the
+ * proxy's, but a hand-made table) is handed over as the string it holds, as the driver hands over text.
+ */
+function jsonOfText(text: string | null): unknown {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }
 
 function escapeLike(text: string): string {

@@ -36,6 +36,7 @@ import { mergeWhereNullKeeps, mergeWhereNullRemoves } from './mergePatch';
 import type { AddModelInput, ModelFilter, PatchModelInput, UpdateModelInput } from './model.input';
 import { configModelNode, ModelNode, ModelSource, storedModelNode } from './model.type';
 import { ModelRepository, type StoredModelFilter } from './ModelRepository';
+import { readModel, type ReadModel } from './storedModelNodes';
 import { ownerTeamOfModelInfo } from './ownerTeam';
 import {
   assertMayChangePrivilegedKeys,
@@ -98,7 +99,7 @@ export class ModelService {
     const id = requireIdentifier(rawId, 'id');
     const configModel = this.findConfigModel(id);
     const stored = configModel ? null : await this.models.findById(id);
-    const node = configModel ? configModelNode(configModel) : stored && storedModelNode(stored);
+    const node = configModel ? configModelNode(configModel) : stored && readModel(this.services.rowMemos, stored).node;
     return node && this.access.allows(AuthRule.MODEL_VIEWER, node.ownerTeam) ? node : null;
   }
 
@@ -119,12 +120,12 @@ export class ModelService {
     const storedAfter = cursor && 'createdAt' in cursor ? { createdAt: new Date(cursor.createdAt), modelId: cursor.id } : undefined;
     const storedPage = wantsStored && storedRoom > 0 ? await this.models.page(scope, storedFilter, storedAfter, storedRoom) : [];
 
-    const items: { node: ModelNode; cursor: ModelCursor }[] = [
-      ...configPage.map(({ node, index }) => ({ node, cursor: { config: index } })),
-      ...storedPage.map((model) => ({ node: storedModelNode(model), cursor: { createdAt: isoTimestamp(model.createdAt), id: model.modelId } })),
+    const items: ReadModel[] = [
+      ...configPage.map(({ node, index }) => ({ node, cursor: encodeCursor({ config: index } satisfies ModelCursor) })),
+      ...storedPage.map((row) => readModel(this.services.rowMemos, row)),
     ];
     const countAll = async () => configNodes.length + (wantsStored ? await this.models.count(scope, storedFilter) : 0);
-    return toConnection(items, limit, countAll, (item) => encodeCursor(item.cursor), (item) => item.node);
+    return toConnection(items, limit, countAll, (item) => item.cursor, (item) => item.node);
   }
 
   async add(input: AddModelInput): Promise<ModelNode> {

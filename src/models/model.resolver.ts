@@ -18,7 +18,8 @@ import { teamById } from '../teams/TeamRepository';
 import { teamNode } from '../teams/teamNode';
 import { AddModelInput, ModelFilter, PatchModelInput, UpdateModelInput } from './model.input';
 import { DeleteModelPayload, ModelNode, ModelSource } from './model.type';
-import { ModelRepository, type StoredModel } from './ModelRepository';
+import { ModelRepository } from './ModelRepository';
+import { readModel } from './storedModelNodes';
 import { ModelService } from './ModelService';
 import { presentLitellmParams } from './presentLitellmParams';
 import { revealWith, STORED_CREDENTIAL_KEY } from './privilegedKeys';
@@ -36,9 +37,9 @@ const modelsByStoredCredential: ApiLoaderFactory<string, ModelNode[]> = (context
   });
 
 /** Database models by id, batched per request (AuditLog.model). */
-export const storedModelById: ApiLoaderFactory<string, StoredModel | null> = (context) => {
+export const storedModelById: ApiLoaderFactory<string, ModelNode | null> = (context) => {
   const models = new ModelRepository(context.em, context.services.schema);
-  return new DataLoader((ids) => models.findByIds(ids));
+  return new DataLoader(async (ids) => (await models.findByIds(ids)).map((row) => row && readModel(context.services.rowMemos, row).node));
 };
 
 @Resolver(() => ModelNode)
@@ -124,7 +125,7 @@ export class ModelResolver {
   @Auth({ rule: AuthRule.TEAM_MEMBER })
   litellmParams(@Root() model: ModelNode, @Ctx() { services }: ApiContext): unknown {
     if (model.storedLitellmParams === UNDECODABLE) throw ApiError.unreadableStoredValue('litellm_params', model.id);
-    return presentLitellmParams(model.storedLitellmParams, services.presentedValues, model.source === ModelSource.DB);
+    return (model.presented.litellmParams ??= presentLitellmParams(model.storedLitellmParams, services.presentedValues, model.source === ModelSource.DB));
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'litellm_params.litellm_credential_name: the stored credential the model uses (see `credentials`).' })
@@ -139,7 +140,7 @@ export class ModelResolver {
   @FieldResolver(() => GraphQLJSON, { nullable: true })
   modelInfo(@Root() model: ModelNode): unknown {
     if (model.storedModelInfo === UNDECODABLE) throw ApiError.unreadableStoredValue('model_info', model.id);
-    return maskSecrets(model.storedModelInfo);
+    return (model.presented.modelInfo ??= maskSecrets(model.storedModelInfo));
   }
 
   @FieldResolver(() => TeamNode, { nullable: true })

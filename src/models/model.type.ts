@@ -56,6 +56,12 @@ export class ModelNode implements TeamOwned {
 
   /** model_info as stored (never encrypted); UNDECODABLE when not a JSON object. */
   storedModelInfo!: JsonObject | typeof UNDECODABLE;
+
+  /**
+   * What litellmParams and modelInfo answered, kept for the next read of this node (a node of an unchanged row is
+   * used again, see storedModelNodes.ts). Only what any caller allowed the field sees: decrypted and masked.
+   */
+  presented: { litellmParams?: JsonObject; modelInfo?: unknown } = {};
 }
 
 @ObjectType('DeleteModelPayload', { simpleResolvers: true })
