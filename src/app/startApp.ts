@@ -28,7 +28,8 @@ import type { LiveContext } from '../live/liveEvents';
 import { createHttpServer, GRAPHQL_PATH } from '../server/createHttpServer';
 import { createErrorFormatter } from '../server/formatError';
 import { createInputGuardPlugin } from '../server/inputGuard';
-import { jitGateway } from '../server/jitExecutor';
+import { DirectQueries } from '../server/directQueries';
+import { CompiledOperations, jitGateway } from '../server/jitExecutor';
 import type { Logger } from '../server/logger';
 import { queryLimits } from '../server/queryLimits';
 import { createRequestLogPlugin } from '../server/requestLog';
@@ -44,6 +45,8 @@ import { createOrm, type OrmServices } from './createOrm';
 export interface RunningApp {
   url: string;
   orm: MikroORM;
+  /** How queries were answered (its `answered` counts those that skipped Apollo's pipeline). */
+  direct: DirectQueries;
   stop(): Promise<void>;
 }
 
@@ -167,11 +170,15 @@ async function serve(
   databaseUrl: string,
 ): Promise<RunningApp> {
   let apollo: ApolloServer<ApiContext>;
+  const schema = buildApiSchema();
+  const operations = new CompiledOperations(schema);
+  const direct = new DirectQueries(operations, logger);
   const resolveKey = (apiKey: string | undefined) => resolvePrincipal(apiKey, services.masterKeyHash, new KeyRepository(orm.em));
   const httpServer = createHttpServer({
     get apollo() {
       return apollo;
     },
+    direct,
     logger,
     async createContext(request, requestId) {
       const header = (name: string) => {
@@ -199,7 +206,6 @@ async function serve(
     requestTimeoutMs: settings.requestTimeoutMs,
   });
   const limits = queryLimits();
-  const schema = buildApiSchema();
   const formatError = createErrorFormatter(logger, !settings.production);
   // Subscriptions: one LISTEN per instance feeds every WebSocket subscriber of it (README "Live changes").
   const feed = new LiveFeed(orm.em, logger);
@@ -229,7 +235,7 @@ async function serve(
   });
   apollo = new ApolloServer<ApiContext>({
     // Operations run compiled by graphql-jit (server/jitExecutor.ts), over the same schema and resolvers.
-    gateway: jitGateway(schema),
+    gateway: jitGateway(operations, (request, document, operation) => direct.accept(request, document, operation)),
     formatError,
     includeStacktraceInErrorResponses: false,
     introspection: !settings.production,
@@ -268,7 +274,9 @@ async function serve(
   return {
     url,
     orm,
+    direct,
     async stop() {
+      direct.close();
       await apollo.stop();
       await listener.stop();
       await orm.close();

@@ -1,10 +1,12 @@
 // node:http in front of Apollo: POST/GET /graphql, GraphiQL for browsers, /healthz (process up), /readyz (database answers).
 import { randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import { HeaderMap, type ApolloServer } from '@apollo/server';
+import { HeaderMap, type ApolloServer, type HTTPGraphQLResponse } from '@apollo/server';
+import type { DirectAnswer, DirectQueries } from './directQueries';
 import type { ApiContext } from '../graphql/context';
 import { GRAPHIQL_ASSETS_PATH, isBrowserNavigation, serveGraphiqlAsset, serveGraphiqlPage } from './graphiql/serveGraphiql';
 import { readRequestBody } from './readRequestBody';
+import { NOT_ACCEPTABLE_MESSAGE, responseTypeFor } from './responseType';
 import { BAD_REQUEST_CODE, INTERNAL_SERVER_ERROR_CODE, REQUEST_TIMEOUT_CODE, type ApiErrorCode } from '../errors/errorCodes';
 import { RequestBodyError } from '../errors/RequestBodyError';
 import { runWithDeadline } from '../request/RequestDeadline';
@@ -15,6 +17,8 @@ export const GRAPHQL_PATH = '/graphql';
 
 export interface HttpServerOptions {
   apollo: ApolloServer<ApiContext>;
+  /** Queries Apollo accepted before, answered without its pipeline. */
+  direct: DirectQueries;
   /** Builds the GraphQL context of one request. */
   createContext(request: IncomingMessage, requestId: string): Promise<ApiContext>;
   /** Resolves when the database answers, rejects otherwise. */
@@ -85,12 +89,20 @@ async function serveGraphql(
   for (const [name, value] of Object.entries(request.headers)) {
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
   }
-  const outcome = await runWithDeadline(options.requestTimeoutMs, () =>
-    options.apollo.executeHTTPGraphQLRequest({
+  const responseType = responseTypeFor(request.headers.accept);
+  if (responseType === null) {
+    logRejectedRequest(options.logger, BAD_REQUEST_CODE);
+    return sendError(response, 406, BAD_REQUEST_CODE, NOT_ACCEPTABLE_MESSAGE);
+  }
+  const createContext = () => options.createContext(request, requestId);
+  const outcome = await runWithDeadline(options.requestTimeoutMs, async () => {
+    const direct = request.method === 'POST' ? await options.direct.answer(body, responseType, request.headers, createContext) : undefined;
+    if (direct) return directResponse(direct);
+    return options.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: (request.method ?? 'GET').toUpperCase(), headers, search, body },
-      context: () => options.createContext(request, requestId),
-    }),
-  );
+      context: createContext,
+    });
+  });
   if (outcome.timedOut) {
     options.logger.warn({ timeoutMs: options.requestTimeoutMs }, 'request timed out');
     return sendError(response, 503, REQUEST_TIMEOUT_CODE, timeoutMessage(options.requestTimeoutMs));
@@ -104,6 +116,10 @@ async function serveGraphql(
   }
   for await (const chunk of result.body.asyncIterator) response.write(chunk);
   response.end();
+}
+
+function directResponse({ contentType, body }: DirectAnswer): HTTPGraphQLResponse {
+  return { status: 200, headers: new HeaderMap([['content-type', contentType]]), body: { kind: 'complete', string: body } };
 }
 
 /** The path and query of a request. The API's own path is split off directly; anything else is normalised by URL. */

@@ -2,8 +2,9 @@
 // function, where graphql-js walks the document again on every request. Apollo Server 5 takes a custom executor only
 // through its gateway option (its migration guide: "executor" became `gateway`), so the schema is handed over as a
 // gateway that never changes. Everything before execution stays Apollo's: parsing, validation and the query limits,
-// the plugins (request log, input guard), formatError. The schema's own resolvers run, @auth checks included.
-import type { GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface } from '@apollo/server-gateway-interface';
+// the plugins (request log, input guard), formatError. The schema's own resolvers run, @auth checks included. A query
+// Apollo has accepted this way is answered again without its pipeline (directQueries.ts).
+import type { GatewayExecutor, GatewayGraphQLRequest, GatewayGraphQLRequestContext, GatewayInterface } from '@apollo/server-gateway-interface';
 import {
   BREAK,
   execute,
@@ -29,9 +30,21 @@ import { LRUCache } from 'lru-cache';
  */
 export const COMPILED_QUERY_CACHE_SIZE = 1000;
 
+/** Told of each operation Apollo accepted (parsed, validated, past every plugin) before it runs. */
+export type AcceptedOperationListener = (request: GatewayGraphQLRequest, document: DocumentNode, operation: OperationDefinitionNode) => void;
+
 /** The schema as a gateway whose one executor runs compiled queries. */
-export function jitGateway(schema: GraphQLSchema): GatewayInterface {
-  const executor = createJitExecutor(schema);
+export function jitGateway(operations: CompiledOperations, onAccepted: AcceptedOperationListener): GatewayInterface {
+  const { schema } = operations;
+  const executor: GatewayExecutor = async (requestContext: GatewayGraphQLRequestContext) => {
+    const { document, request, context, operation } = requestContext;
+    // No operation: the name asked for is not in the document; graphql-js answers that error.
+    if (!operation) return executeWithGraphqlJs(schema, requestContext);
+    onAccepted(request, document, operation);
+    const result = await operations.run(document, operation, request.operationName, request.variables ?? {}, context);
+    if (!result) return executeWithGraphqlJs(schema, requestContext);
+    return result.errors ? { ...result, errors: result.errors.map(asGraphqlJsError) } : result;
+  };
   return {
     onSchemaLoadOrUpdate(callback) {
       callback({ apiSchema: schema, coreSupergraphSdl: '' });
@@ -44,19 +57,31 @@ export function jitGateway(schema: GraphQLSchema): GatewayInterface {
   };
 }
 
-function createJitExecutor(schema: GraphQLSchema, cacheSize = COMPILED_QUERY_CACHE_SIZE): GatewayExecutor {
-  const compiled = new CompiledQueries(schema, cacheSize);
-  return async (requestContext: GatewayGraphQLRequestContext) => {
-    const { document, request, context, operation } = requestContext;
-    const variables = request.variables ?? {};
-    // No operation: the name asked for is not in the document; graphql-js answers that error.
-    const query = operation ? compiled.get(document, request.operationName, variables) : null;
-    if (!query || !coerceAsGraphqlJs(schema, operation!, variables)) return executeWithGraphqlJs(schema, requestContext);
+/** The schema's operations compiled by graphql-jit, run where they answer as graphql-js would. */
+export class CompiledOperations {
+  private readonly compiled: CompiledQueries;
+
+  constructor(
+    readonly schema: GraphQLSchema,
+    cacheSize = COMPILED_QUERY_CACHE_SIZE,
+  ) {
+    this.compiled = new CompiledQueries(schema, cacheSize);
+  }
+
+  /** The operation's result, or undefined where graphql-js is to answer (not compiled, or variables it would read otherwise). */
+  async run(
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    operationName: string | undefined,
+    variables: Record<string, unknown>,
+    context: unknown,
+  ): Promise<ExecutionResult | undefined> {
+    const query = this.compiled.get(document, operationName, variables);
+    if (!query || !coerceAsGraphqlJs(this.schema, operation, variables)) return undefined;
     const result = await query.query(undefined, context, variables);
     // No data at all: the variables did not coerce and nothing ran (graphql-js refused them above already).
-    if (!('data' in result)) return executeWithGraphqlJs(schema, requestContext);
-    return result.errors ? { ...result, errors: result.errors.map(asGraphqlJsError) } : result;
-  };
+    return 'data' in result ? result : undefined;
+  }
 }
 
 /**

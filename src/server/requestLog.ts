@@ -44,18 +44,8 @@ export function createRequestLogPlugin(logger: Logger): ApolloServerPlugin<ApiCo
       const startedAt = currentScope()?.startedAt ?? performance.now();
       return {
         async willSendResponse({ contextValue, operationName, request, document, response }) {
-          const errorCodes = distinctCodes(responseErrors(response));
-          const { principal } = contextValue;
-          const line: RequestLogLine = {
-            requestId: contextValue.requestId,
-            operationName: truncate(operationName ?? request.operationName ?? nameInDocument(document)),
-            userId: principal.authenticated ? principal.userId : null,
-            durationMs: elapsedSince(startedAt),
-            outcome: errorCodes.length ? 'error' : 'ok',
-            ...(errorCodes.length ? { errorCodes } : {}),
-            ...(!principal.authenticated && errorCodes.includes('UNAUTHENTICATED') ? { keyRefused: principal.reason } : {}),
-          };
-          logger.info(line, REQUEST_LOG_MESSAGE);
+          const name = operationName ?? request.operationName ?? nameInDocument(document);
+          logAnsweredRequest(logger, contextValue, name, distinctCodes(responseErrors(response)), startedAt);
         },
       };
     },
@@ -67,6 +57,26 @@ export function createRequestLogPlugin(logger: Logger): ApolloServerPlugin<ApiCo
       logger.info(rejectedLine([INTERNAL_SERVER_ERROR_CODE]), REQUEST_LOG_MESSAGE);
     },
   };
+}
+
+/** The line of an operation that ran: through Apollo (above) or answered directly (directQueries.ts). */
+export function logAnsweredRequest(
+  logger: Logger,
+  { requestId, principal }: ApiContext,
+  operationName: string | null,
+  errorCodes: string[],
+  startedAt = currentScope()?.startedAt ?? performance.now(),
+): void {
+  const line: RequestLogLine = {
+    requestId,
+    operationName: truncate(operationName),
+    userId: principal.authenticated ? principal.userId : null,
+    durationMs: elapsedSince(startedAt),
+    outcome: errorCodes.length ? 'error' : 'ok',
+    ...(errorCodes.length ? { errorCodes } : {}),
+    ...(!principal.authenticated && errorCodes.includes('UNAUTHENTICATED') ? { keyRefused: principal.reason } : {}),
+  };
+  logger.info(line, REQUEST_LOG_MESSAGE);
 }
 
 function rejectedLine(errorCodes: string[]): RequestLogLine {

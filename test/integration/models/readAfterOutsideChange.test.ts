@@ -4,7 +4,7 @@
 import { TABLES } from '../../../src/database/tables';
 import { addModel, teamWithKeys } from '../../support/fixtures';
 import { MODEL, MODELS } from '../../support/modelApi';
-import { testDatabaseKinds } from '../../support/testDatabases';
+import { describeOnPostgres, testDatabaseKinds } from '../../support/testDatabases';
 import { serverForEachFile, TEST_MASTER_KEY, type TestServer } from '../../support/testServer';
 
 interface ReadNode {
@@ -115,5 +115,25 @@ describe.each(testDatabaseKinds())('reads after a change made outside this insta
     );
     expect((await byId(server, id))?.modelName).toBe('second-life');
     expect((await listed(server, id))?.createdBy).toBe('proxy');
+  });
+});
+
+// The embedded database serves one connection, so one instance: two instances share PostgreSQL only.
+describeOnPostgres('two instances over one PostgreSQL database', () => {
+  const handle = serverForEachFile('postgres', undefined, { instances: 2 });
+
+  it('a model changed through one instance reads as changed through the other, which had read it before', async () => {
+    const [first, second] = handle.servers;
+    const { id } = await addModel(first, { litellmParams: { model: 'openai/gpt-4o', api_key: 'sk-two-instances-000000000001', rpm: 1 } });
+    const read = async () => (await second.graphql<{ model: ReadNode }>(MODEL, { id })).data!.model;
+    const list = async () => (await second.graphql<{ models: { edges: { node: ReadNode }[] } }>(MODELS, { first: 100 })).data!.models.edges.find((edge) => edge.node.id === id)!.node;
+    expect((await read()).litellmParams?.rpm).toBe(1);
+    expect((await list()).litellmParams?.rpm).toBe(1);
+    const patched = await first.graphql(`mutation ($id: ID!) { patchModel(id: $id, patch: { litellmParams: { rpm: 2, api_key: "sk-two-instances-000000000002" } }) { id } }`, { id });
+    expect(patched.errors).toBeUndefined();
+    for (const node of [await read(), await list()]) {
+      expect(node.litellmParams?.rpm).toBe(2);
+      expect(node.litellmParams?.api_key).toMatch(/0002$/);
+    }
   });
 });
