@@ -64,11 +64,13 @@ export async function startApp(environmentSettings: Settings, logger: Logger): P
       algorithm: settings.encryptionAlgorithm.algorithm,
     });
     const { orm, schema } = embedded
-      ? await connectAndMigrate({ databaseUrl: embedded.url, poolSize: 1, logger }, { cipher })
+      ? // The embedded database is one session whatever connects to it (npm run encryption too): nothing is prepared there.
+        await connectAndMigrate({ databaseUrl: embedded.url, poolSize: 1, logger, preparedStatements: false }, { cipher })
       : await connectAndMigrate(
           {
             databaseUrl: settings.databaseUrl!,
             poolSize: settings.databasePoolSize,
+            preparedStatements: settings.databasePreparedStatements,
             logger,
             // A statement outliving its request's deadline is of no use to anyone: PostgreSQL cancels it.
             statementTimeoutMs: settings.requestTimeoutMs,

@@ -30,6 +30,8 @@ export interface Settings {
   databaseUrl?: string;
   /** Connections in the pool (DATABASE_POOL_SIZE); the embedded database always uses one. */
   databasePoolSize: number;
+  /** DATABASE_PREPARED_STATEMENTS: prepare the repositories' statements by name on each connection (default on). */
+  databasePreparedStatements: boolean;
   port: number;
   host: string;
   /** LITELLM_MASTER_KEY; may be filled in later from the embedded database's key file. */
@@ -71,6 +73,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   return {
     databaseUrl: parseDatabaseUrl(env.DATABASE_URL),
     databasePoolSize: parsePositiveInteger('DATABASE_POOL_SIZE', env.DATABASE_POOL_SIZE, DEFAULT_DATABASE_POOL_SIZE),
+    databasePreparedStatements: parseBoolean('DATABASE_PREPARED_STATEMENTS', env.DATABASE_PREPARED_STATEMENTS, true),
     port: parsePort(env.PORT),
     host: nonEmpty(env.HOST) ?? DEFAULT_HOST,
     masterKey: nonEmpty(env.LITELLM_MASTER_KEY),

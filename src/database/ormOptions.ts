@@ -6,6 +6,7 @@ import { withoutStatements } from '../errors/describeDatabaseError';
 import { ENTITIES } from './entities';
 import { ProxyModel } from './entities/ProxyModel';
 import { MIGRATIONS } from './migrations';
+import { prepareStatementsOn } from './readRows';
 import { CURRENT_PROXY_SCHEMA, type SchemaFacts } from './schema/SchemaFacts';
 
 /** A database that does not answer a new connection within this long is reported unavailable, not waited on. */
@@ -27,13 +28,26 @@ export interface OrmOptionsInput {
    * transaction. PGlite runs each statement to its end whatever the setting: leave it unset there.
    */
   statementTimeoutMs?: number;
+  /**
+   * Prepare the repositories' statements by name on each connection (readRows.ts). Off only behind a pooler that
+   * hands each transaction another server connection and cannot carry prepared statements (PgBouncer before 1.21).
+   */
+  preparedStatements?: boolean;
   /** What the database has of the proxy's optional columns; a column it lacks is left unmapped. Default: all of them. */
   schemaFacts?: SchemaFacts;
   /** The ORM's event subscribers (the composition root registers them all: app/createOrm.ts). */
   subscribers?: EventSubscriber[];
 }
 
-export function ormOptions({ databaseUrl, poolSize, logger, statementTimeoutMs, schemaFacts = CURRENT_PROXY_SCHEMA, subscribers = [] }: OrmOptionsInput): Options {
+export function ormOptions({
+  databaseUrl,
+  poolSize,
+  logger,
+  statementTimeoutMs,
+  preparedStatements = true,
+  schemaFacts = CURRENT_PROXY_SCHEMA,
+  subscribers = [],
+}: OrmOptionsInput): Options {
   return defineConfig({
     clientUrl: databaseUrl,
     entities: ENTITIES,
@@ -41,7 +55,14 @@ export function ormOptions({ databaseUrl, poolSize, logger, statementTimeoutMs, 
     subscribers,
     // timestamp(3) without time zone holds UTC, as Prisma writes it.
     forceUtcTimezone: true,
-    pool: { min: poolSize === 1 ? 1 : 0, max: poolSize },
+    pool: {
+      min: poolSize === 1 ? 1 : 0,
+      max: poolSize,
+      afterCreate(connection: object, done: (error: Error | null, connection: object) => void) {
+        if (preparedStatements) prepareStatementsOn(connection);
+        done(null, connection);
+      },
+    },
     // A connection the database ended (restart, pg_terminate_backend) is dropped from the pool and replaced on the
     // next checkout, so the server recovers by itself. Keep-alive notices a peer that vanished without closing.
     driverOptions: {

@@ -76,6 +76,9 @@ export async function startTestServer(database: TestDatabase, overrides: Partial
     masterKey: TEST_MASTER_KEY,
     dataDir: mkdtempSync(path.join(os.tmpdir(), 'mag-data-')),
     configFile: undefined,
+    // The worker's PGlite is one session for every server of every test file, as the embedded database is one
+    // session: nothing is prepared there (startApp does the same), unless a test asks.
+    databasePreparedStatements: database.kind === 'postgres',
     ...overrides,
   };
   const logger = log ? createLogger(log.level ?? 'trace', log.destination) : createLogger(process.env.LOG_LEVEL ?? 'silent');

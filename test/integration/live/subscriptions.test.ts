@@ -56,7 +56,14 @@ describe.each(testDatabaseKinds())('subscriptions over graphql-ws on %s', (kind)
   });
 
   it('delivers a delete with model null, and auditLogAdded entries matching the filter only', async () => {
+    // The model's own CREATED is announced after its response: once a subscriber opened before it has heard it, the
+    // instance has handed it out, and it cannot reach the subscriptions opened below.
+    const probe = connect();
+    const created = probe.subscribe(MODEL_CHANGED);
+    await probe.acknowledged;
+    await subscribed();
     const model = await newModel();
+    expect((await created.next()).data!.modelChanged).toMatchObject({ action: 'CREATED', modelId: model.id });
     const connection = connect();
     const changes = connection.subscribe(MODEL_CHANGED, { filter: { ids: [model.id] } });
     const deletions = connection.subscribe(AUDIT_LOG_ADDED, { filter: { action: 'DELETED', tableName: TABLES.proxyModel } });

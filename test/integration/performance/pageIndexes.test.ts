@@ -2,31 +2,10 @@
 // exact statement the server sends (captured at the `pg` driver, as sqlStatementCount does) names our index and
 // needs no sort. Run over a database the current proxy created, so the indexes are the ones the migration adds there.
 import { Client } from 'pg';
+import { statementsSentBy } from '../../support/sentStatements';
 import { addModel } from '../../support/fixtures';
 import { serverOverProxySchema } from '../../support/modelApi';
 import { describeOnPostgres } from '../../support/testDatabases';
-
-interface SentStatement {
-  text: string;
-  values: unknown[];
-}
-
-/** The statements every `pg` client in this process sends while `run` runs. */
-async function statementsSentBy(run: () => Promise<void>): Promise<SentStatement[]> {
-  const prototype = Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
-  const query = prototype.query;
-  const sent: SentStatement[] = [];
-  prototype.query = function capturedQuery(this: Client, ...args: unknown[]) {
-    if (typeof args[0] === 'string') sent.push({ text: args[0], values: Array.isArray(args[1]) ? args[1] : [] });
-    return query.apply(this, args);
-  };
-  try {
-    await run();
-  } finally {
-    prototype.query = query;
-  }
-  return sent;
-}
 
 interface PlanNode {
   'Node Type': string;

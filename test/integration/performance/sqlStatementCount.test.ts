@@ -1,9 +1,8 @@
 // Per-request DataLoaders keep reads N+1-free: the SQL statements a page costs do not grow with its size, and a
 // total is counted only when a client selects totalCount.
-// Statements are counted at the `pg` driver, which MikroORM uses for PostgreSQL and PGlite alike: the
-// hook lives in this test only, so the server has no code path for it.
-import { Client } from 'pg';
+// Statements are counted at the `pg` driver (test/support/sentStatements.ts).
 import { addModel, createTeam, createUser, generateKey } from '../../support/fixtures';
+import { statementsSentBy } from '../../support/sentStatements';
 import { testDatabaseKinds } from '../../support/testDatabases';
 import { serverForEachFile } from '../../support/testServer';
 
@@ -21,21 +20,9 @@ const AUDIT_PAGE = `query AuditPage($first: Int!) {
   auditLogs(first: $first) { edges { node { id model { modelName } } } }
 }`;
 
-/** The statements every `pg` client in this process sends while `run` runs (their text, or '' for a query object). */
+/** The text of each statement every `pg` client in this process sends while `run` runs. */
 async function statementsSent(run: () => Promise<void>): Promise<string[]> {
-  const prototype = Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
-  const query = prototype.query;
-  const statements: string[] = [];
-  prototype.query = function countedQuery(this: Client, ...args: unknown[]) {
-    statements.push(typeof args[0] === 'string' ? args[0] : '');
-    return query.apply(this, args);
-  };
-  try {
-    await run();
-  } finally {
-    prototype.query = query;
-  }
-  return statements;
+  return (await statementsSentBy(run)).map((statement) => statement.text);
 }
 
 async function countStatements(run: () => Promise<void>): Promise<number> {

@@ -26,6 +26,18 @@ describe('loadSettings: GraphiQL', () => {
   });
 });
 
+describe('DATABASE_PREPARED_STATEMENTS', () => {
+  it('prepares statements by default', () => {
+    expect(loadSettings({}).databasePreparedStatements).toBe(true);
+  });
+
+  it('turns it off with false or 0, and refuses anything else', () => {
+    expect(loadSettings({ DATABASE_PREPARED_STATEMENTS: 'false' }).databasePreparedStatements).toBe(false);
+    expect(loadSettings({ DATABASE_PREPARED_STATEMENTS: '0' }).databasePreparedStatements).toBe(false);
+    expect(() => loadSettings({ DATABASE_PREPARED_STATEMENTS: 'sometimes' })).toThrow('DATABASE_PREPARED_STATEMENTS: "sometimes" is not true or false');
+  });
+});
+
 describe('loadSettings: REQUEST_TIMEOUT_MS', () => {
   it('defaults to 30 seconds', () => {
     expect(loadSettings({}).requestTimeoutMs).toBe(30_000);
