@@ -3,7 +3,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { TeamScope } from '../access/TeamScope';
 import { readRows } from '../database/readRows';
-import { sql, table, utcTimestampLiteral, where, type SqlFragment } from '../database/sql';
+import { sql, table, trusted, utcTimestampLiteral, where, type SqlFragment } from '../database/sql';
 import { OWN_TABLES, TABLES } from '../database/tables';
 import { readUtcTimestamp } from '../database/utcTimestamps';
 import { auditVisibilityCondition, MODEL_AUDIT_ENTRY } from './auditVisibility';
@@ -56,6 +56,13 @@ interface StoredAuditRow {
 
 const AUDIT_LOG = table(TABLES.auditLog);
 const RESTORES = table(OWN_TABLES.restores);
+/**
+ * The columns of StoredAuditRow, named: `*` would change its meaning when the proxy's migration adds a column, and
+ * PostgreSQL refuses to run a prepared statement whose result changed shape (readRows.ts prepares these).
+ */
+const AUDIT_COLUMN_NAMES = ['id', 'action', 'table_name', 'object_id', 'changed_by', 'changed_by_api_key', 'before_value', 'updated_values', 'updated_at'] as const satisfies readonly (keyof StoredAuditRow)[];
+const AUDIT_COLUMNS = trusted(AUDIT_COLUMN_NAMES.join(', '));
+const QUALIFIED_AUDIT_COLUMNS = trusted(AUDIT_COLUMN_NAMES.map((column) => `"${TABLES.auditLog}".${column}`).join(', '));
 
 export class AuditLogRepository {
   constructor(private readonly em: EntityManager) {}
@@ -64,7 +71,7 @@ export class AuditLogRepository {
   async page(scope: TeamScope, filter: StoredAuditFilter, before: StoredAuditPosition | undefined, limit: number): Promise<StoredAuditEntry[]> {
     const conditions = this.conditions(scope, filter);
     if (before) conditions.push(sql`(updated_at, id) < (${utcTimestampLiteral(before.updatedAt)}::timestamp, ${before.id})`);
-    const rows = await readRows<StoredAuditRow>(this.em, sql`SELECT * FROM ${AUDIT_LOG} ${where(conditions)} ORDER BY updated_at DESC, id DESC LIMIT ${limit}`);
+    const rows = await readRows<StoredAuditRow>(this.em, sql`SELECT ${AUDIT_COLUMNS} FROM ${AUDIT_LOG} ${where(conditions)} ORDER BY updated_at DESC, id DESC LIMIT ${limit}`);
     return rows.map(storedAuditEntryOf);
   }
 
@@ -74,7 +81,7 @@ export class AuditLogRepository {
   }
 
   async findById(scope: TeamScope, id: string): Promise<StoredAuditEntry | null> {
-    const [row] = await readRows<StoredAuditRow>(this.em, sql`SELECT * FROM ${AUDIT_LOG} ${where([sql`id = ${id}`, ...this.conditions(scope, {})])}`);
+    const [row] = await readRows<StoredAuditRow>(this.em, sql`SELECT ${AUDIT_COLUMNS} FROM ${AUDIT_LOG} ${where([sql`id = ${id}`, ...this.conditions(scope, {})])}`);
     return row ? storedAuditEntryOf(row) : null;
   }
 
@@ -83,8 +90,8 @@ export class AuditLogRepository {
     const conditions = [sql`object_id = ANY(${[...modelIds]}::text[])`, MODEL_AUDIT_ENTRY, ...this.conditions(scope, {})];
     const rows = await readRows<StoredAuditRow>(
       this.em,
-      sql`SELECT * FROM (
-            SELECT *, row_number() OVER (PARTITION BY object_id ORDER BY updated_at DESC, id DESC) AS position
+      sql`SELECT ${AUDIT_COLUMNS} FROM (
+            SELECT ${AUDIT_COLUMNS}, row_number() OVER (PARTITION BY object_id ORDER BY updated_at DESC, id DESC) AS position
             FROM ${AUDIT_LOG} ${where(conditions)}
           ) ranked WHERE position <= ${limit} ORDER BY updated_at DESC, id DESC`,
     );
@@ -97,7 +104,7 @@ export class AuditLogRepository {
   async deletedModelsPage(scope: TeamScope, before: StoredAuditPosition | undefined, limit: number): Promise<StoredAuditEntry[]> {
     const conditions = this.deletedModelConditions(scope);
     if (before) conditions.push(sql`(updated_at, id) < (${utcTimestampLiteral(before.updatedAt)}::timestamp, ${before.id})`);
-    const rows = await readRows<StoredAuditRow>(this.em, sql`SELECT * FROM ${AUDIT_LOG} ${where(conditions)} ORDER BY updated_at DESC, id DESC LIMIT ${limit}`);
+    const rows = await readRows<StoredAuditRow>(this.em, sql`SELECT ${AUDIT_COLUMNS} FROM ${AUDIT_LOG} ${where(conditions)} ORDER BY updated_at DESC, id DESC LIMIT ${limit}`);
     return rows.map(storedAuditEntryOf);
   }
 
@@ -112,7 +119,7 @@ export class AuditLogRepository {
     const conditions = [sql`restore.audit_log_id = ANY(${[...auditLogIds]}::text[])`, ...this.conditions(scope, {})];
     const rows = await readRows<StoredAuditRow & { restore_id: string }>(
       this.em,
-      sql`SELECT restore.audit_log_id AS restore_id, ${AUDIT_LOG}.* FROM ${RESTORES} restore
+      sql`SELECT restore.audit_log_id AS restore_id, ${QUALIFIED_AUDIT_COLUMNS} FROM ${RESTORES} restore
           JOIN ${AUDIT_LOG} ON ${AUDIT_LOG}.id = restore.restored_from_audit_log_id ${where(conditions)}`,
     );
     const byId = new Map(rows.map((row) => [row.restore_id, storedAuditEntryOf(row)]));

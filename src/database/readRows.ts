@@ -42,9 +42,19 @@ const PROCESS_TOKEN = randomBytes(4).toString('hex');
  */
 function statementName(text: string): string | undefined {
   let name = statementNames.get(text);
-  if (name === undefined && statementNames.size < MAX_PREPARED_STATEMENTS) statementNames.set(text, (name = `model_admin_graphql_${PROCESS_TOKEN}_${statementNames.size + 1}`));
-  return name;
+  if (name === undefined && statementNames.size < MAX_PREPARED_STATEMENTS) {
+    name = SELECTS_EVERY_COLUMN.test(text) ? '' : `model_admin_graphql_${PROCESS_TOKEN}_${statementNames.size + 1}`;
+    statementNames.set(text, name);
+  }
+  return name || undefined;
 }
+
+/**
+ * `*` in a select list: once the proxy's migration adds a column, PostgreSQL refuses to run such a statement prepared
+ * before ("cached plan must not change result type"). The repositories name their columns; one that does not runs
+ * unnamed.
+ */
+const SELECTS_EVERY_COLUMN = /\bselect\s+\*|,\s*\*|\.\*/i;
 
 interface ConnectionSource {
   acquireConnection(): Promise<unknown>;

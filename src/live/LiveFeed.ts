@@ -49,6 +49,8 @@ export class LiveFeed {
   }
 
   private async deliver(payload: string | undefined): Promise<void> {
+    // No one to tell: the entries are not read (every change of every instance is announced to every instance).
+    if (this.listeners.size === 0) return;
     for (const id of announcedAuditEntryIds(payload)) {
       let entry: StoredAuditEntry | null;
       try {

@@ -33,6 +33,26 @@ describe.each(testDatabaseKinds())('prepared statements, on %s', (kind) => {
     });
   });
 
+  describe('while the proxy migrates its tables', () => {
+    const handle = serverForEachFile(kind, () => ({ databasePoolSize: 1, databasePreparedStatements: true }), { ownPglite: true });
+
+    it('reads on after a column is added to the model and audit tables under statements already prepared', async () => {
+      const { server } = handle;
+      const { id } = await addModel(server);
+      const HISTORY = 'query ($id: ID!) { auditLogs(filter: { objectId: $id }, first: 5) { edges { node { id action model { id } } } } modelHistory(id: $id, first: 5) { edges { node { id } } } }';
+      const readAll = async () => {
+        for (const [query, variables] of [[MODEL, { id }], [MODELS, { first: 10 }], [HISTORY, { id }]] as const) {
+          const response = await server.graphql(query, variables);
+          expect(response.errors).toBeUndefined();
+        }
+      };
+      await readAll();
+      await server.sql(`ALTER TABLE "${TABLES.auditLog}" ADD COLUMN added_by_a_later_proxy text`);
+      await server.sql(`ALTER TABLE "${TABLES.proxyModel}" ADD COLUMN added_by_a_later_proxy text`);
+      await readAll();
+    });
+  });
+
   describe('with DATABASE_PREPARED_STATEMENTS=false', () => {
     const handle = serverForEachFile(kind, () => ({ databasePoolSize: 1, databasePreparedStatements: false }));
 

@@ -104,4 +104,15 @@ describe.each(testDatabaseKinds())('SQL statements per request on %s', (kind) =>
     counts.push(`  me with a team admin's key: ${statements}`);
     expect(statements).toBe(1);
   });
+
+  it('addModel with no subscriber on the instance writes in one transaction and reads nothing after it commits', async () => {
+    const statements = await statementsSent(async () => {
+      await addModel(handle.server, { modelName: 'counted-write' });
+      // The change's pg_notify reaches this instance's LISTEN after the commit: give it time to be handled.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    });
+    const afterCommit = statements.slice(statements.findIndex((text) => /^COMMIT/i.test(text)) + 1);
+    expect(statements.filter((text) => /^BEGIN/i.test(text))).toHaveLength(1);
+    expect(afterCommit).toEqual([]);
+  });
 });
