@@ -60,12 +60,13 @@ export class DirectQueries {
     const accepted = request && this.accepted.get(request.query)?.get(request.operationName);
     if (!request || !accepted || findInputProblem(request.variables, accepted.document)) return undefined;
     let context: ApiContext;
+    let result: Awaited<ReturnType<CompiledOperations['run']>>;
     try {
       context = await createContext();
+      result = await this.operations.run(accepted.document, accepted.operation, request.operationName, request.variables, context);
     } catch {
-      return undefined; // Apollo answers a failed context as it does
+      return undefined; // Apollo answers a failed context, or anything else thrown, as it always does
     }
-    const result = await this.operations.run(accepted.document, accepted.operation, request.operationName, request.variables, context);
     if (!result || result.errors?.length) return undefined;
     logAnsweredRequest(this.logger, context, accepted.operation.name?.value ?? null, []);
     this.answered += 1;
