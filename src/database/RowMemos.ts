@@ -8,7 +8,6 @@ import { LRUCache } from 'lru-cache';
 
 /** One kind of row presentation, typed by what it holds; `max` rows are kept, the least recently read dropped first. */
 export interface RowMemoKind<Row extends object, Value extends object> {
-  readonly name: string;
   readonly max: number;
   /** The row's stored columns: a value is used again only while each of them is identical (`===`). */
   readonly columns: readonly (keyof Row)[];

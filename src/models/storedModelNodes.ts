@@ -31,7 +31,6 @@ const COLUMNS: Record<keyof StoredModelRow, true> = {
 };
 
 const READ_MODELS: RowMemoKind<StoredModelRow, ReadModel> = {
-  name: 'read models',
   max: READ_MODEL_MEMO_SIZE,
   columns: Object.keys(COLUMNS) as (keyof StoredModelRow)[],
 };

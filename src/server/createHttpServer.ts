@@ -85,10 +85,6 @@ async function serveGraphql(
       return sendError(response, 400, BAD_REQUEST_CODE, 'The request body is not valid JSON.');
     }
   }
-  const headers = new HeaderMap();
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-  }
   const responseType = responseTypeFor(request.headers.accept);
   if (responseType === null) {
     logRejectedRequest(options.logger, BAD_REQUEST_CODE);
@@ -99,7 +95,7 @@ async function serveGraphql(
     const direct = request.method === 'POST' ? await options.direct.answer(body, responseType, request.headers, createContext) : undefined;
     if (direct) return directResponse(direct);
     return options.apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: (request.method ?? 'GET').toUpperCase(), headers, search, body },
+      httpGraphQLRequest: { method: (request.method ?? 'GET').toUpperCase(), headers: apolloHeaders(request), search, body },
       context: createContext,
     });
   });
@@ -116,6 +112,14 @@ async function serveGraphql(
   }
   for await (const chunk of result.body.asyncIterator) response.write(chunk);
   response.end();
+}
+
+function apolloHeaders(request: IncomingMessage): HeaderMap {
+  const headers = new HeaderMap();
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  return headers;
 }
 
 function directResponse({ contentType, body }: DirectAnswer): HTTPGraphQLResponse {

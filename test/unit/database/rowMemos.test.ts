@@ -9,7 +9,7 @@ interface Row {
 }
 
 const ROW: Row = { id: 'm1', name: 'gpt', params: '{"rpm": 1}', updatedAt: '2026-12-01 10:00:00.000' };
-const kind = (max = 10): RowMemoKind<Row, { built: number }> => ({ name: 'test rows', max, columns: ['id', 'name', 'params', 'updatedAt'] });
+const kind = (max = 10): RowMemoKind<Row, { built: number }> => ({ max, columns: ['id', 'name', 'params', 'updatedAt'] });
 
 function counter() {
   let builds = 0;
